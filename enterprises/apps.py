@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "enterprises"
+    verbose_name = _("Enterprises (企呼我应)")
+
+    def ready(self) -> None:
+        from enterprises import selectors  # noqa: F401  (registers the home page panels)

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+from portal.validators import validate_uscc
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every enterprise; an entrepreneur sees the ones they are a verified member of."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ENTREPRENEUR and not user.is_superuser:
+            return self.filter(
+                memberships__user=user, memberships__status=Membership.Status.VERIFIED
+            )
+        return self
+
+
+class Enterprise(models.Model):
+    """An enterprise registered in the city, identified by its unified social credit code."""
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        "portal.Region",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uscc__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"),
+                name="enterprise_uscc_charset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Dispatchers and admins see every membership; everyone else only their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.DISPATCHER, Role.ADMIN, Role.LEADER):
+            return self
+        return self.filter(user=user)
+
+    def verified(self):
+        return self.filter(status=Membership.Status.VERIFIED)
+
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+
+class Membership(models.Model):
+    """An entrepreneur's claim to act for an enterprise; it counts only once a dispatcher verifies it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise membership")
+        verbose_name_plural = _("enterprise memberships")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="membership_decision_recorded",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(status="pending"),
+                name="membership_pending_queue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise}"

@@ -1,0 +1,115 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal import services
+from portal.models import (
+    AuditLog,
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Notification,
+    Region,
+    User,
+)
+
+admin.site.site_header = _("Tongxin administration")
+admin.site.site_title = _("Tongxin")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "name", "role", "department", "masked_mobile", "is_active"]
+    list_filter = ["role", "department", "is_active"]
+    search_fields = ["username", "name"]
+    list_select_related = ["department"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("name", "email", "mobile")}),
+        (_("Role"), {"fields": ("role", "department", "is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "name", "role", "department", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, obj: User) -> str:
+        return obj.masked_mobile
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The change form shows the mobile number in full: that is a full view, so audit it.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            user = self.get_object(request, object_id)
+            if user is not None and user.mobile:
+                services.audit_personal_view(
+                    actor=request.user, target=user, fields=["mobile"], request=request
+                )
+        return response
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "code", "webhook_kind", "is_active", "sort_order"]
+    list_filter = ["is_active", "webhook_kind"]
+    search_fields = ["name", "short_name", "code"]
+    prepopulated_fields = {"code": ["short_name"]}
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "vintage"]
+    list_filter = ["level", "vintage"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "note"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind", "name"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the trail can be searched, never edited."""
+
+    list_display = ["at", "actor", "action", "target_type", "target_repr", "ip_address"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_repr", "target_id", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

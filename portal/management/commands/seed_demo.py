@@ -1,0 +1,117 @@
+"""``seed_demo [--password PW]``: idempotent demo data and the CONTRACT.md accounts."""
+
+import hashlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from enterprises.models import Enterprise, Membership
+from enterprises.services import membership_request
+from portal.models import Department, Region, Role, User
+from portal.validators import USCC_CHARSET, compute_uscc_check
+
+DEPARTMENTS = [
+    ("fgw", "衢州市发展和改革委员会", "市发改委"),
+    ("jxj", "衢州市经济和信息化局", "市经信局"),
+    ("kjj", "衢州市科学技术局", "市科技局"),
+    ("czj", "衢州市财政局", "市财政局"),
+    ("rsj", "衢州市人力资源和社会保障局", "市人力社保局"),
+    ("zrzyj", "衢州市自然资源和规划局", "市自然资源规划局"),
+    ("zjj", "衢州市住房和城乡建设局", "市住建局"),
+    ("swj", "衢州市商务局", "市商务局"),
+    ("scjgj", "衢州市市场监督管理局", "市市场监管局"),
+    ("jrb", "衢州市地方金融监督管理局", "市金融办"),
+    ("sthjj", "衢州市生态环境局", "市生态环境局"),
+    ("tax", "国家税务总局衢州市税务局", "市税务局"),
+]
+
+# Enterprises of Quzhou's industry chains (化工新材料, 新能源, 高端装备, 特种纸, 数字经济).
+ENTERPRISES = [
+    ("衢州华星氟硅新材料有限公司", "330803"),
+    ("衢州锂源新能源科技有限公司", "330802"),
+    ("龙游精工高端装备制造有限公司", "330825"),
+    ("衢州仙鹤特种纸业有限公司", "330802"),
+    ("江山数智云科技有限公司", "330881"),
+    ("常山胡柚生物科技有限公司", "330822"),
+    ("开化根宫文旅发展有限公司", "330824"),
+]
+
+ACCOUNTS = [
+    # username, name, role, department code, mobile
+    ("admin", "系统管理员", Role.ADMIN, None, "13905700001"),
+    ("dispatcher", "王晓燕", Role.DISPATCHER, None, "13905700002"),
+    ("handler1", "李建国", Role.HANDLER, "jxj", "13905700003"),
+    ("handler2", "陈丽华", Role.HANDLER, "zrzyj", "13905700004"),
+    ("depthead1", "张卫东", Role.DEPARTMENT_HEAD, "jxj", "13905700005"),
+    ("leader", "周书记", Role.LEADER, None, "13905700006"),
+    ("entrepreneur1", "徐志强", Role.ENTREPRENEUR, None, "13805701234"),
+    ("entrepreneur2", "吴美玲", Role.ENTREPRENEUR, None, "13805705678"),
+    ("applicant", "郑新民", Role.ENTREPRENEUR, None, "13605709876"),
+]
+
+
+def demo_uscc(name: str, county_code: str) -> str:
+    """A valid, stable unified social credit code for a demo enterprise."""
+    digest = hashlib.sha256(name.encode()).digest()
+    org = "".join(USCC_CHARSET[b % 31] for b in digest[:9])
+    first17 = "91" + county_code + org
+    return first17 + compute_uscc_check(first17)
+
+
+class Command(BaseCommand):
+    help = "Load demo departments, enterprises and the demo accounts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="tongxin-demo")
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        departments = {}
+        for order, (code, name, short) in enumerate(DEPARTMENTS):
+            departments[code], _ = Department.objects.update_or_create(
+                code=code, defaults={"name": name, "short_name": short, "sort_order": order}
+            )
+
+        enterprises = []
+        for name, county in ENTERPRISES:
+            region = Region.objects.filter(code=county + "000000").first()
+            enterprise, _ = Enterprise.objects.get_or_create(
+                uscc=demo_uscc(name, county), defaults={"name": name, "region": region}
+            )
+            enterprises.append(enterprise)
+
+        users = {}
+        for username, name, role, dept, mobile in ACCOUNTS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.name, user.role, user.mobile = name, role, mobile
+            user.department = departments[dept] if dept else None
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.set_password(password)
+            user.save()
+            users[username] = user
+
+        dispatcher = users["dispatcher"]
+        for username, enterprise in (
+            ("entrepreneur1", enterprises[0]),
+            ("entrepreneur1", enterprises[3]),
+            ("entrepreneur2", enterprises[1]),
+        ):
+            Membership.objects.get_or_create(
+                user=users[username],
+                enterprise=enterprise,
+                defaults={
+                    "status": Membership.Status.VERIFIED,
+                    "decided_by": dispatcher,
+                    "decided_at": timezone.now(),
+                },
+            )
+        # One request waits in the dispatcher's queue, with its notification.
+        if not Membership.objects.filter(user=users["applicant"]).exists():
+            membership_request(user=users["applicant"], uscc=enterprises[4].uscc)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(departments)} departments, {len(enterprises)} enterprises, "
+                f"{len(users)} accounts (password {password!r})."
+            )
+        )

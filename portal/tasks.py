@@ -1,0 +1,33 @@
+"""Celery tasks of the shared core: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal import workdays
+from portal.models import Role, User
+from portal.services import notify
+
+
+@shared_task
+def check_calendar_coverage() -> list[int]:
+    """Tell administrators (once a day per year) when the holiday table misses a year ahead."""
+    missing = workdays.missing_years_ahead()
+    for year in missing:
+        # One reminder a day per year: the cache key claims it, so a retry sends nothing new.
+        if not cache.add(f"calendar-coverage-notified:{year}", True, timeout=24 * 60 * 60):
+            continue
+        admins = User.objects.filter(role=Role.ADMIN, is_active=True)
+        notify(
+            recipients=admins,
+            kind="calendar_missing_year",
+            title=_("The holiday calendar has no arrangement for %(year)s yet") % {"year": year},
+            body=_(
+                "Deadlines in %(year)s are counted Monday to Friday until the State Council's "
+                "arrangement is entered in the holiday table."
+            )
+            % {"year": year},
+            url=reverse("admin:portal_calendarday_changelist"),
+        )
+    return missing

@@ -1,0 +1,84 @@
+"""Shared fixtures: the demo roles as factories, and the services switch of CONTRACT.md.
+
+With ``REQUIRE_SERVICES=1`` a test that needs PostgreSQL or Redis fails when they are missing
+instead of skipping, so CI can never pass by quietly testing less.
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need_service(reason: str) -> None:
+    """Skip for a missing service, or fail when REQUIRE_SERVICES=1."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        need_service("REDIS_URL is not set")
+    return url
+
+
+@pytest.fixture
+def postgres(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        need_service("the database is not PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    return UserFactory
+
+
+@pytest.fixture
+def dispatcher(db):
+    return UserFactory(role="dispatcher")
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(role="leader")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def handler(db, department):
+    return UserFactory(role="handler", department=department)
+
+
+@pytest.fixture
+def entrepreneur(db):
+    """A verified member of one enterprise (``entrepreneur.enterprise``)."""
+    user = UserFactory(role="entrepreneur")
+    user.enterprise = EnterpriseFactory()
+    MembershipFactory(user=user, enterprise=user.enterprise, status="verified")
+    return user

@@ -80,8 +80,8 @@ def significant_prefix(code: str) -> str:
     return code
 
 
-def children_of(parent: Region) -> QuerySet[Region]:
-    """``parent``'s children ordered by code, each annotated with ``has_children``, in one query."""
+def children_of(parent: Region | int) -> QuerySet[Region]:
+    """The children of ``parent`` (a region or its id) by code, with ``has_children``; one query."""
     return (
         Region.objects.filter(parent=parent)
         .annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("pk"))))

@@ -34,7 +34,7 @@ def region_children(request: HttpRequest) -> JsonResponse:
     raw = request.GET.get("parent", "")
     if not _ID.fullmatch(raw):
         return _bad_parent(_("Give the parent region as a whole number."))
-    children = list(children_of(Region(pk=int(raw))).visible_to(request.user))
+    children = list(children_of(int(raw)).visible_to(request.user))
     if not children and not Region.objects.filter(pk=int(raw)).exists():
         return _bad_parent(_("There is no region with this number."))
     results = [

@@ -76,3 +76,26 @@ def test_dispatcher_verifies_a_registered_entrepreneur(page, live_server, demo, 
     table.get_by_role("button", name="审核通过").first.click()
     page.wait_for_selector(".alert-success")
     assert Membership.objects.get(user__username="applicant").status == "verified"
+
+
+def test_entrepreneur_registers_with_the_region_picker(page, live_server, demo, screenshot):
+    from enterprises.models import Enterprise, Membership
+    from tests.factories import uscc_for
+
+    page.goto(f"{live_server.url}/accounts/register/")
+    page.fill("input[name=username]", "newboss")
+    page.fill("input[name=password1]", "Quzhou-2026-secret")
+    page.fill("input[name=password2]", "Quzhou-2026-secret")
+    page.fill("input[name=name]", "钱多多")
+    page.fill("input[name=mobile]", "13757001234")
+    page.fill("input[name=uscc]", uscc_for(424242))
+    page.fill("input[name=enterprise_name]", "衢州新材料测试有限公司")
+    county = page.locator(".region-picker select").first
+    county.select_option(label="柯城区")
+    screenshot("register-filled")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=pending-verification]")
+    enterprise = Enterprise.objects.get(name="衢州新材料测试有限公司")
+    assert enterprise.region.name == "柯城区"
+    assert Membership.objects.get(user__username="newboss").status == "pending"
+    screenshot("register-done")

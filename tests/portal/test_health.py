@@ -12,7 +12,12 @@ def test_healthz_reports_database_and_broker(client):
 
 @pytest.mark.django_db
 def test_healthz_says_degraded_when_the_broker_is_down(client, monkeypatch, redis_url):
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    from celery import Celery
+
+    from portal.views import health
+
+    # A real connection attempt to a port where no Redis listens.
+    monkeypatch.setattr(health, "celery_app", Celery(broker="redis://127.0.0.1:1/0"))
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "down"

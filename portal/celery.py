@@ -14,4 +14,6 @@ if app.conf.broker_url.startswith("filesystem"):
     app.conf.worker_send_task_events = False
     for key in ("data_folder_in", "processed_folder"):
         os.makedirs(app.conf.broker_transport_options[key], exist_ok=True)
+if app.conf.result_backend and app.conf.result_backend.startswith("file://"):
+    os.makedirs(app.conf.result_backend.removeprefix("file://"), exist_ok=True)
 app.autodiscover_tasks()

@@ -361,3 +361,40 @@ def load_regions(
             created, updated = _upsert_level(level_file.level, rows, ids, vintage)
             counts[level_file.level] = {"created": created, "updated": updated}
     return counts
+
+
+# Zhejiang, Quzhou and its six county-level divisions ship with the project (2023 codes, the same
+# edition ``load_regions`` reads), so region pickers work before any dataset is loaded.
+BUILT_IN_VINTAGE = 2023
+BUILT_IN_REGIONS = [
+    ("330000000000", "浙江省", Region.Level.PROVINCE, None),
+    (QUZHOU_CODE, "衢州市", Region.Level.CITY, "330000000000"),
+    ("330802000000", "柯城区", Region.Level.COUNTY, QUZHOU_CODE),
+    ("330803000000", "衢江区", Region.Level.COUNTY, QUZHOU_CODE),
+    ("330822000000", "常山县", Region.Level.COUNTY, QUZHOU_CODE),
+    ("330824000000", "开化县", Region.Level.COUNTY, QUZHOU_CODE),
+    ("330825000000", "龙游县", Region.Level.COUNTY, QUZHOU_CODE),
+    ("330881000000", "江山市", Region.Level.COUNTY, QUZHOU_CODE),
+]
+
+
+def ensure_built_in_regions(region_model=None) -> int:
+    """Create the built-in regions that are missing (idempotent); returns how many were created.
+
+    A data migration passes its historical model; everyone else uses the current one.
+    """
+    model = region_model or Region
+    created_count, by_code = 0, {}
+    for code, name, level, parent_code in BUILT_IN_REGIONS:
+        region, created = model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "level": int(level),
+                "parent": by_code.get(parent_code),
+                "vintage": BUILT_IN_VINTAGE,
+            },
+        )
+        by_code[code] = region
+        created_count += created
+    return created_count

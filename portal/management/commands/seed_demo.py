@@ -9,7 +9,9 @@ from django.utils import timezone
 from enterprises.models import Enterprise, Membership
 from enterprises.services import membership_request
 from portal.models import Department, Region, Role, User
+from portal.regions import ensure_built_in_regions
 from portal.validators import USCC_CHARSET, compute_uscc_check
+from portal.workdays import sync_from_chinesecalendar
 
 DEPARTMENTS = [
     ("fgw", "衢州市发展和改革委员会", "市发改委"),
@@ -67,6 +69,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str, **options):
+        # Reference data the migrations ship, restored if a test or an admin removed it.
+        ensure_built_in_regions()
+        sync_from_chinesecalendar()
         departments = {}
         for order, (code, name, short) in enumerate(DEPARTMENTS):
             departments[code], _ = Department.objects.update_or_create(

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,28 @@ class UserAdmin(DjangoUserAdmin):
         return response
 
 
+class DepartmentAdminForm(forms.ModelForm):
+    """The robot's signing secret is write-only: never shown, kept when left blank."""
+
+    webhook_secret = forms.CharField(
+        label=_("webhook secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave blank to keep the current secret."),
+    )
+
+    class Meta:
+        model = Department
+        fields = "__all__"
+
+    def clean_webhook_secret(self):
+        value = self.cleaned_data["webhook_secret"]
+        return value or (self.instance.webhook_secret if self.instance.pk else "")
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    form = DepartmentAdminForm
     list_display = ["name", "short_name", "code", "webhook_kind", "is_active", "sort_order"]
     list_filter = ["is_active", "webhook_kind"]
     search_fields = ["name", "short_name", "code"]

@@ -12,7 +12,7 @@ if app.conf.broker_url.startswith("filesystem"):
     # The filesystem transport has no fan-out exchanges, so no remote control or events.
     app.conf.worker_enable_remote_control = False
     app.conf.worker_send_task_events = False
-    for key in ("data_folder_in", "processed_folder"):
+    for key in ("data_folder_in", "processed_folder", "control_folder"):
         os.makedirs(app.conf.broker_transport_options[key], exist_ok=True)
 if app.conf.result_backend and app.conf.result_backend.startswith("file://"):
     os.makedirs(app.conf.result_backend.removeprefix("file://"), exist_ok=True)

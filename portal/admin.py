@@ -70,7 +70,16 @@ class DepartmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Department
-        fields = "__all__"
+        fields = [
+            "name",
+            "short_name",
+            "code",
+            "is_active",
+            "webhook_kind",
+            "webhook_url",
+            "webhook_secret",
+            "sort_order",
+        ]
 
     def clean_webhook_secret(self):
         value = self.cleaned_data["webhook_secret"]

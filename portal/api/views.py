@@ -60,7 +60,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
         ids = request.data.get("ids") if isinstance(request.data, dict) else None
-        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
+        if ids is not None and not (
+            isinstance(ids, list)
+            and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        ):
             raise ValidationError({"ids": [_("Give a list of notification ids.")]})
         count = services.notifications_mark_read(user=request.user, ids=ids)
         return Response({"marked": count}, status=status.HTTP_200_OK)

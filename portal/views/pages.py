@@ -39,14 +39,17 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them read, then go back to the list or its link."""
-    raw_id = request.POST.get("id")
-    if raw_id and raw_id.isdigit():
-        notification = Notification.objects.visible_to(request.user).filter(pk=raw_id).first()
-        services.notifications_mark_read(user=request.user, ids=[int(raw_id)])
-        if notification and notification.url and request.POST.get("follow") == "1":
-            return redirect(notification.url)
-    else:
+    if "id" not in request.POST:
         services.notifications_mark_read(user=request.user)
+        return redirect("notification-list")
+    try:
+        notification_id = int(request.POST["id"])
+    except ValueError:
+        return redirect("notification-list")  # a malformed id marks nothing
+    notification = Notification.objects.visible_to(request.user).filter(pk=notification_id).first()
+    services.notifications_mark_read(user=request.user, ids=[notification_id])
+    if notification and notification.url and request.POST.get("follow") == "1":
+        return redirect(notification.url)
     return redirect("notification-list")
 
 

@@ -18,13 +18,6 @@ def memberships_of(user: User):
     return Membership.objects.filter(user=user).select_related("enterprise", "enterprise__region")
 
 
-def can_act_for(user: User, enterprise: Enterprise) -> bool:
-    """True when ``user`` is a verified member of ``enterprise``."""
-    return Membership.objects.filter(
-        user=user, enterprise=enterprise, status=Membership.Status.VERIFIED
-    ).exists()
-
-
 @home_contributor
 def home_panels(user: User) -> dict:
     if user.role == Role.ENTREPRENEUR:

@@ -5,7 +5,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import LoginForm, PortalPasswordChangeForm
+from portal.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
@@ -19,7 +19,6 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
-    form_class = PortalPasswordChangeForm
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
     success_message = _("Your password has been changed.")

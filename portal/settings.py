@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.check_calendar_coverage",
         "schedule": 6 * 60 * 60,
     },
+    "close-unrated-replies": {
+        "task": "enterprises.tasks.close_unrated_replies",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -221,6 +225,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # never under static/
+
+# --- Appeals --------------------------------------------------------------------------------
+# An attachment may be this large; the request as a whole may carry a few of them.
+APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+APPEAL_ATTACHMENTS_PER_STEP = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A reply the enterprise does not rate closes itself after this many working days.
+APPEAL_AUTO_CLOSE_DAYS = env_int("APPEAL_AUTO_CLOSE_DAYS", default=7)
+# A closed appeal counts as "recent" for repeat detection for this many days.
+APPEAL_REPEAT_WINDOW_DAYS = 180
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

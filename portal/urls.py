@@ -3,7 +3,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from enterprises import views as enterprise_views
+from enterprises.urls import appeal_patterns
+from enterprises.views import accounts as enterprise_accounts
 from portal.views import accounts, health, pages, regions
 
 handler400 = "portal.views.errors.bad_request"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/register/", enterprise_views.register, name="register"),
+    path("accounts/register/", enterprise_accounts.register, name="register"),
     path("notifications/", pages.notification_list, name="notification-list"),
     path("notifications/read/", pages.notification_mark_read, name="notification-mark-read"),
     path("departments/", pages.department_list, name="department-list"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("regions/", regions.region_browser, name="region-browser"),
     path("regions/children/", regions.region_children, name="region-children"),
     path("enterprises/", include("enterprises.urls")),
+    path("appeals/", include((appeal_patterns, "appeals"))),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -61,3 +61,52 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     status = "pending"
     decided_at = factory.LazyAttribute(lambda m: None if m.status == "pending" else timezone.now())
+
+
+def category(name: str = "融资信贷"):
+    """One of the categories migration 0004 seeds (10 working days unless named otherwise)."""
+    from enterprises.models import AppealCategory
+
+    return AppealCategory.objects.get(name=name)
+
+
+def appeal_in(
+    status: str,
+    *,
+    entrepreneur,
+    dispatcher=None,
+    handler=None,
+    title: str = "贷款续贷审批进度缓慢",
+    content: str = "我司500万元流动资金贷款将于下月到期，续贷审批迟迟没有进展，请协调。",
+):
+    """An appeal driven through the real services to ``status`` (the entrepreneur's enterprise).
+
+    ``dispatcher`` and ``handler`` are needed from ``accepted`` and ``assigned`` on; the handler's
+    department becomes the lead department.
+    """
+    from enterprises import services
+
+    appeal = services.appeal_submit(
+        actor=entrepreneur,
+        enterprise=entrepreneur.enterprise,
+        title=title,
+        content=content,
+        category=category(),
+    )
+    steps = ["submitted", "accepted", "assigned", "in_progress", "replied", "closed"]
+    if status == "rejected":
+        return services.appeal_reject(appeal=appeal, actor=dispatcher, reason="不属于受理范围")
+    target = steps.index(status)
+    if target >= 1:
+        appeal = services.appeal_accept(appeal=appeal, actor=dispatcher)
+    if target >= 2:
+        appeal = services.appeal_assign(
+            appeal=appeal, actor=dispatcher, department=handler.department
+        )
+    if target >= 3:
+        appeal = services.appeal_sign(appeal=appeal, actor=handler)
+    if target >= 4:
+        appeal = services.appeal_reply(appeal=appeal, actor=handler, content="已协调银行完成续贷。")
+    if target >= 5:
+        appeal = services.appeal_rate(appeal=appeal, actor=entrepreneur, rating="satisfied")
+    return appeal

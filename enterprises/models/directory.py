@@ -6,6 +6,35 @@ from portal.models import Role
 from portal.validators import validate_uscc
 
 
+class IndustryChain(models.Model):
+    """One of the city's industry chains (产业链), e.g. 化工新材料; admins keep the list."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("industry chain (产业链)")
+        verbose_name_plural = _("industry chains")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseSize(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
+class ListingStatus(models.TextChoices):
+    UNLISTED = "unlisted", _("Not listed")
+    PREPARING = "preparing", _("Preparing to list")
+    LISTED = "listed", _("Listed")
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see every enterprise; an entrepreneur sees the ones they are a verified member of."""
@@ -33,6 +62,21 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprises",
     )
+    industry_chain = models.ForeignKey(
+        IndustryChain,
+        verbose_name=_("industry chain"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    size = models.CharField(_("size"), max_length=10, choices=EnterpriseSize.choices, blank=True)
+    listing_status = models.CharField(
+        _("listing status"),
+        max_length=10,
+        choices=ListingStatus.choices,
+        default=ListingStatus.UNLISTED,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = EnterpriseQuerySet.as_manager()
@@ -46,7 +90,16 @@ class Enterprise(models.Model):
                 condition=models.Q(uscc__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"),
                 name="enterprise_uscc_charset",
             ),
+            models.CheckConstraint(
+                condition=models.Q(size__in=["", *EnterpriseSize.values]),
+                name="enterprise_size_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(listing_status__in=ListingStatus.values),
+                name="enterprise_listing_status_valid",
+            ),
         ]
+        indexes = [models.Index(fields=["region", "name"], name="enterprise_by_region")]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,120 @@
+"""Reads for the appeal loop and the home page panels."""
+
+from datetime import date
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from enterprises.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Enterprise,
+    Extension,
+    Membership,
+    RepeatCandidate,
+    Status,
+)
+from enterprises.models.appeals import UNANSWERED
+from enterprises.selectors.directory import memberships_of, memberships_pending_for
+from portal.models import Role, User
+from portal.selectors import home_contributor
+from portal.workdays import add_working_days
+
+
+@home_contributor
+def home_panels(user: User) -> dict:
+    if user.role == Role.ENTREPRENEUR:
+        memberships = list(memberships_of(user))
+        return {
+            "memberships": memberships,
+            "has_verified_membership": any(
+                m.status == Membership.Status.VERIFIED for m in memberships
+            ),
+        }
+    if user.has_role(Role.DISPATCHER, Role.ADMIN, Role.LEADER):
+        pending = memberships_pending_for(user)
+        return {
+            "pending_memberships": list(pending[:5]),
+            "pending_membership_count": pending.count(),
+            "enterprise_count": Enterprise.objects.visible_to(user).count(),
+        }
+    return {}
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+
+def appeals_for(user: User):
+    """The appeals ``user`` may see, with what every list row shows, in a fixed number of queries."""
+    return Appeal.objects.visible_to(user).select_related(
+        "enterprise", "category", "lead_department"
+    )
+
+
+def appeal_for(user: User, pk: int) -> Appeal:
+    """One appeal in ``user``'s scope, or ``Http404``."""
+    return get_object_or_404(
+        appeals_for(user).select_related(
+            "submitted_by", "current_assignment", "merged_into", "enterprise__region"
+        ),
+        pk=pk,
+    )
+
+
+def timeline(appeal: Appeal) -> list[AppealEvent]:
+    """The appeal's events, oldest first, with their actors and files."""
+    return list(
+        appeal.events.select_related("actor", "actor__department").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        )
+    )
+
+
+def due_state(appeal: Appeal, today: date | None = None) -> str:
+    """``overdue`` (red), ``due_soon`` (amber, within 2 working days) or ``""``."""
+    if appeal.status not in UNANSWERED or appeal.due_date is None:
+        return ""
+    today = today or timezone.localdate()
+    if appeal.due_date < today:
+        return "overdue"
+    if appeal.due_date <= add_working_days(today, 2):
+        return "due_soon"
+    return ""
+
+
+def department_inbox(user: User):
+    """What the user's department has to sign for or work on, most urgent first."""
+    return (
+        appeals_for(user)
+        .filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
+        .order_by("due_date", "-priority", "id")
+    )
+
+
+def dispatcher_inbox(user: User):
+    """New appeals to triage and returned ones to route again, oldest first, with repeats."""
+    return (
+        appeals_for(user)
+        .filter(status__in=[Status.SUBMITTED, Status.ACCEPTED])
+        .prefetch_related(
+            Prefetch(
+                "repeat_candidates",
+                queryset=RepeatCandidate.objects.select_related("candidate").order_by("-score"),
+            )
+        )
+        .order_by("-priority", "submitted_at", "id")
+    )
+
+
+def pending_extensions_for(user: User):
+    """Extension requests the user may decide: a head's own department, or all for dispatchers."""
+    qs = Extension.objects.filter(status=Extension.Decision.PENDING).select_related(
+        "appeal", "appeal__enterprise", "appeal__lead_department", "requested_by"
+    )
+    if user.has_role(Role.DISPATCHER, Role.ADMIN):
+        return qs.order_by("requested_at")
+    if user.role == Role.DEPARTMENT_HEAD:
+        return qs.filter(appeal__lead_department_id=user.department_id).order_by("requested_at")
+    return qs.none()

@@ -1,0 +1,59 @@
+"""Possible repeats (重复诉求): a new appeal that resembles one of its enterprise's recent ones."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from enterprises.models import Appeal, RepeatCandidate
+from enterprises.models import Status as S
+
+THRESHOLD = 0.35
+MAX_CANDIDATES = 3
+POOL = 50
+
+
+def _shingles(text: str) -> set[str]:
+    """Character bigrams of the text without spaces and punctuation: robust for Chinese."""
+    chars = [c for c in text.lower() if c.isalnum()]
+    if len(chars) < 2:
+        return set(chars)
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' character bigrams, 0–1."""
+    left, right = _shingles(a), _shingles(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def _text(appeal: Appeal) -> str:
+    return f"{appeal.title} {appeal.title} {appeal.content}"  # the title weighs double
+
+
+def repeat_candidates_record(appeal: Appeal) -> list[RepeatCandidate]:
+    """Store the enterprise's open or recently closed appeals that ``appeal`` resembles."""
+    since = timezone.now() - timedelta(days=settings.APPEAL_REPEAT_WINDOW_DAYS)
+    pool = (
+        Appeal.objects.filter(enterprise_id=appeal.enterprise_id, merged_into__isnull=True)
+        .exclude(pk=appeal.pk)
+        .exclude(status=S.REJECTED)
+        .filter(~Q(status=S.CLOSED) | Q(closed_at__gte=since))
+        .only("pk", "title", "content")
+        .order_by("-submitted_at")[:POOL]
+    )
+    text = _text(appeal)
+    scored = sorted(
+        ((similarity(text, _text(other)), other) for other in pool),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    rows = [
+        RepeatCandidate(appeal=appeal, candidate=other, score=round(score, 3))
+        for score, other in scored[:MAX_CANDIDATES]
+        if score >= THRESHOLD
+    ]
+    return RepeatCandidate.objects.bulk_create(rows)

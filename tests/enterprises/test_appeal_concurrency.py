@@ -1,0 +1,132 @@
+"""Two people acting on one appeal at once, on PostgreSQL with real connections: one wins.
+
+Each service is slowed down between its checks and its writes, so without the row lock both
+threads would read the same status and both would "succeed".
+"""
+
+import threading
+import time
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from enterprises import services
+from enterprises.models import Appeal, AppealEvent, Assignment
+from enterprises.services import appeals as appeal_services
+from portal.exceptions import Conflict
+from portal.workdays import sync_from_chinesecalendar
+from tests.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    MembershipFactory,
+    UserFactory,
+    appeal_in,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _race(*calls):
+    """Run the calls in threads released together; return each one's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def _slow_record():
+    original = appeal_services._record
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    return mock.patch.object(appeal_services, "_record", slow)
+
+
+@pytest.fixture
+def people(postgres):
+    sync_from_chinesecalendar()
+    department = DepartmentFactory()
+    entrepreneur = UserFactory(role="entrepreneur")
+    entrepreneur.enterprise = EnterpriseFactory()
+    MembershipFactory(user=entrepreneur, enterprise=entrepreneur.enterprise, status="verified")
+    return {
+        "entrepreneur": entrepreneur,
+        "dispatchers": [UserFactory(role="dispatcher") for _ in range(2)],
+        "handlers": [UserFactory(role="handler", department=department) for _ in range(2)],
+        "department": department,
+        "other": DepartmentFactory(),
+    }
+
+
+def test_two_dispatchers_assigning_at_once(people):
+    first, second = people["dispatchers"]
+    appeal = appeal_in("accepted", entrepreneur=people["entrepreneur"], dispatcher=first)
+    with _slow_record():
+        results = _race(
+            lambda: services.appeal_assign(
+                appeal=Appeal.objects.get(pk=appeal.pk),
+                actor=first,
+                department=people["department"],
+            ),
+            lambda: services.appeal_assign(
+                appeal=Appeal.objects.get(pk=appeal.pk), actor=second, department=people["other"]
+            ),
+        )
+    winners = [r for r in results if isinstance(r, Appeal)]
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert "Reload" in losers[0].message or "刷新" in losers[0].message
+    appeal.refresh_from_db()
+    assert appeal.lead_department == winners[0].lead_department
+    assert Assignment.objects.filter(appeal=appeal).count() == 1
+    assert AppealEvent.objects.filter(appeal=appeal, action="assign").count() == 1
+
+
+def test_two_handlers_replying_at_once(people):
+    one, two = people["handlers"]
+    appeal = appeal_in(
+        "in_progress",
+        entrepreneur=people["entrepreneur"],
+        dispatcher=people["dispatchers"][0],
+        handler=one,
+    )
+    with _slow_record():
+        results = _race(
+            lambda: services.appeal_reply(appeal=appeal, actor=one, content="答复一"),
+            lambda: services.appeal_reply(appeal=appeal, actor=two, content="答复二"),
+        )
+    assert sorted(type(r).__name__ for r in results) == ["Appeal", "Conflict"], results
+    appeal.refresh_from_db()
+    assert appeal.reply_count == 1
+    assert AppealEvent.objects.filter(appeal=appeal, action="reply").count() == 1
+
+
+def test_concurrent_submissions_get_distinct_gap_free_numbers(people):
+    entrepreneur = people["entrepreneur"]
+    results = _race(
+        *[
+            (lambda i=i: appeal_in("submitted", entrepreneur=entrepreneur, title=f"诉求{i}"))
+            for i in range(8)
+        ]
+    )
+    assert all(isinstance(r, Appeal) for r in results), results
+    numbers = sorted(r.number for r in results)
+    year = numbers[0][3:7]
+    assert numbers == [f"QH-{year}-{n:06d}" for n in range(1, 9)]

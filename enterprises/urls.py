@@ -14,6 +14,7 @@ urlpatterns = [
     path("", directory.enterprise_list, name="list"),
     path("search/", directory.enterprise_search, name="search"),
     path("import/", directory.enterprise_import, name="import"),
+    path("import/template/", directory.enterprise_import_template, name="import-template"),
     path("<int:pk>/", directory.enterprise_detail, name="detail"),
 ]
 

@@ -69,27 +69,38 @@ def system(user: User | None, appeal: Appeal) -> bool:
 
 
 # Extra conditions beyond the status; each returns a reason when the action must wait.
-def _no_open_question(appeal: Appeal) -> str | None:
+def _no_open_question(appeal: Appeal, user: User | None) -> str | None:
     if appeal.awaiting_info:
         return _("A question to the enterprise is still waiting for its answer.")
     return None
 
 
-def _open_question(appeal: Appeal) -> str | None:
+def _open_question(appeal: Appeal, user: User | None) -> str | None:
     if not appeal.awaiting_info:
         return _("Nobody is waiting for information on this appeal.")
     return None
 
 
-def _pending_extension(appeal: Appeal) -> str | None:
+def _pending_extension(appeal: Appeal, user: User | None) -> str | None:
     if not Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists():
         return _("There is no extension request waiting for a decision.")
     return None
 
 
-def _no_pending_extension(appeal: Appeal) -> str | None:
+def _no_pending_extension(appeal: Appeal, user: User | None) -> str | None:
     if Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists():
         return _("An extension request is already waiting for a decision.")
+    return None
+
+
+def _part_pending(appeal: Appeal, user: User | None) -> str | None:
+    pending = CoHandling.objects.filter(
+        assignment_id=appeal.current_assignment_id,
+        department_id=getattr(user, "department_id", None),
+        submitted_at__isnull=True,
+    )
+    if not pending.exists():
+        return _("Your department has already submitted its part.")
     return None
 
 
@@ -100,7 +111,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None  # None: the status does not change (rate decides by the rating)
     may: Rule
-    wait: Callable[[Appeal], str | None] | None = None
+    wait: Callable[[Appeal, User | None], str | None] | None = None
 
 
 OPEN = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED)
@@ -132,7 +143,14 @@ TABLE: dict[str, Transition] = {
             enterprise_member,
             _open_question,
         ),
-        Transition("submit_part", gettext_lazy("Submit our part"), HANDLING, None, co_handler),
+        Transition(
+            "submit_part",
+            gettext_lazy("Submit our part"),
+            HANDLING,
+            None,
+            co_handler,
+            _part_pending,
+        ),
         Transition("reply", gettext_lazy("Reply"), (S.IN_PROGRESS,), S.REPLIED, lead_handler),
         Transition("rate", gettext_lazy("Rate"), (S.REPLIED,), None, enterprise_member),
         Transition(
@@ -183,7 +201,7 @@ def check(appeal: Appeal, user: User | None, action: str) -> Transition:
             )
             % {"status": appeal.get_status_display(), "action": transition.label}
         )
-    if transition.wait is not None and (reason := transition.wait(appeal)):
+    if transition.wait is not None and (reason := transition.wait(appeal, user)):
         raise Conflict(reason)
     return transition
 
@@ -196,7 +214,7 @@ def available(appeal: Appeal, user: User) -> list[str]:
             continue
         if not transition.may(user, appeal):
             continue
-        if transition.wait is not None and transition.wait(appeal):
+        if transition.wait is not None and transition.wait(appeal, user):
             continue
         actions.append(action)
     return actions

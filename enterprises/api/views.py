@@ -1,12 +1,50 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+import keyword
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises import services
-from enterprises.api.serializers import RegisteredSerializer, RegisterSerializer
-from enterprises.models import Membership
+from enterprises import selectors, services, transitions
+from enterprises.api.serializers import (
+    ApiErrorSerializer,
+    AppealCategorySerializer,
+    AppealCreateSerializer,
+    AppealDetailSerializer,
+    AppealListSerializer,
+    AssignSerializer,
+    CallbackSerializer,
+    ContentSerializer,
+    ExtendSerializer,
+    LinkSerializer,
+    MergeSerializer,
+    NoteSerializer,
+    QuestionSerializer,
+    RateSerializer,
+    ReasonSerializer,
+    RegisteredSerializer,
+    RegisterSerializer,
+    RequiredNoteSerializer,
+    api_action,
+)
+from enterprises.filters import AppealFilterSet
+from enterprises.models import Appeal, AppealCategory, Membership
+from portal.models import Role
 
 
 class RegisterView(APIView):
@@ -24,3 +62,213 @@ class RegisterView(APIView):
             {"username": user.username, "status": Membership.Status.PENDING},
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- the appeal loop ------------------------------------------------------------------------
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or ``1``/``0``); anything else is a 400, not silently ignored."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class AppealApiFilterSet(AppealFilterSet):
+    """The pages' filters, with yes/no parameters that reject what they cannot read."""
+
+    overdue = StrictBooleanFilter(label=gettext_lazy("Overdue"), method="filter_overdue")
+    supervised = StrictBooleanFilter(label=gettext_lazy("Supervised"), field_name="is_supervised")
+
+
+CHECK_ORDER = (
+    "Checked in this order: an appeal outside the caller's scope → 404; a role that cannot "
+    "take this step → 403; a step the current status does not allow → 409; invalid input → 400 "
+    "with messages per field. Answers with the updated appeal in the detail shape."
+)
+
+
+APPEAL_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The appeal's id."
+)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ApiErrorSerializer, description=description)
+
+
+ERRORS = {
+    400: _error("Invalid input: besides detail and code, a list of messages per bad field."),
+    401: _error("Missing or invalid token."),
+    403: _error("The caller's role cannot do this on this appeal."),
+    404: _error("No such appeal in the caller's scope."),
+    409: _error("Not possible in the appeal's current status."),
+}
+
+
+class AppealCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The categories an appeal can have, with their guidance and time limits (working days)."""
+
+    serializer_class = AppealCategorySerializer
+    pagination_class = None
+    queryset = AppealCategory.objects.filter(is_active=True)
+
+
+def _transition(name: str, request_serializer, summary: str):
+    """``POST /appeals/{id}/<name>/``: one transition of the table, documented on its own."""
+    path = api_action(name)
+
+    def endpoint(self, request, pk=None):
+        return self.perform_transition(request, name, request_serializer)
+
+    # The class attribute's name: ``return`` is a keyword, so that one is ``return_``.
+    endpoint.__name__ = f"{name}_" if keyword.iskeyword(name) else name
+    endpoint = action(detail=True, methods=["post"], url_path=path, url_name=path)(endpoint)
+    return extend_schema(
+        operation_id=f"v1_appeals_{name}",
+        summary=summary,
+        description=CHECK_ORDER,
+        parameters=[APPEAL_ID],
+        request=request_serializer,
+        responses={200: AppealDetailSerializer, **ERRORS},
+    )(endpoint)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Appeals the caller may see, newest first",
+        description="Paginated; filters as on the appeal list page.",
+        responses={200: AppealListSerializer, **{k: ERRORS[k] for k in (400, 401)}},
+    ),
+    retrieve=extend_schema(
+        summary="One appeal with its routing, files, timeline and the caller's next actions",
+        description="`actions` lists the steps the caller can take now (path names below).",
+        parameters=[APPEAL_ID],
+        responses={200: AppealDetailSerializer, **{k: ERRORS[k] for k in (401, 404)}},
+    ),
+)
+class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Appeals (企呼我应) in the caller's scope, and every step of the loop.
+
+    A step is checked here in the order of CHECK_ORDER, then again by the service under the
+    appeal's row lock (so of two people acting at once, the second gets a 409).
+    """
+
+    filterset_class = AppealApiFilterSet
+    lookup_value_regex = r"[0-9]+"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.appeals_for(self.request.user)
+
+    def get_serializer_class(self):
+        return AppealListSerializer if self.action == "list" else AppealDetailSerializer
+
+    def get_object(self) -> Appeal:
+        return selectors.appeal_for(self.request.user, self.kwargs["pk"])
+
+    def detail_response(self, appeal: Appeal, status_code: int = status.HTTP_200_OK, **kwargs):
+        data = AppealDetailSerializer(appeal, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, **kwargs)
+
+    @extend_schema(
+        summary="Submit an appeal (dispatchers also record hotline, visit and session ones)",
+        description="JSON, or multipart with repeated `files` parts. Answers 201 with the "
+        "appeal in the detail shape, status `submitted`.",
+        request=AppealCreateSerializer,
+        responses={201: AppealDetailSerializer, **{k: ERRORS[k] for k in (400, 401, 403)}},
+    )
+    def create(self, request):
+        if not request.user.has_role(Role.ENTREPRENEUR, Role.DISPATCHER, Role.ADMIN):
+            raise PermissionDenied(_("Only entrepreneurs and dispatchers record appeals."))
+        serializer = AppealCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appeal = services.appeal_submit(actor=request.user, **serializer.validated_data)
+        appeal = selectors.appeal_for(request.user, appeal.pk)
+        location = reverse("api:appeal-detail", args=[appeal.pk])
+        return self.detail_response(appeal, status.HTTP_201_CREATED, headers={"Location": location})
+
+    def perform_transition(self, request, name: str, request_serializer):
+        appeal = self.get_object()
+        transitions.check(appeal, request.user, name)
+        arguments = {}
+        if request_serializer is not None:
+            serializer = request_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            arguments = serializer.validated_data
+        appeal = TRANSITION_SERVICES[name](appeal=appeal, actor=request.user, **arguments)
+        # The updated row as the service left it: after ``return`` the department no longer
+        # sees the appeal, but its answer still shows what it did.
+        return self.detail_response(appeal)
+
+    accept = _transition("accept", NoteSerializer, "Accept a submitted appeal (dispatcher)")
+    reject = _transition("reject", ReasonSerializer, "Reject a submitted appeal (dispatcher)")
+    merge = _transition(
+        "merge", MergeSerializer, "Close a repeat as merged into an earlier appeal (dispatcher)"
+    )
+    link = _transition("link", LinkSerializer, "Link a related appeal (dispatcher)")
+    assign = _transition(
+        "assign",
+        AssignSerializer,
+        "Route to a lead department and co-handling ones, with a deadline (dispatcher)",
+    )
+    sign = _transition("sign", None, "Sign for the appeal (lead department)")
+    return_ = _transition(
+        "return", ReasonSerializer, "Send a misrouted appeal back to the dispatcher"
+    )
+    request_info = _transition(
+        "request_info", QuestionSerializer, "Ask the enterprise for information (clock stops)"
+    )
+    provide_info = _transition(
+        "provide_info", ContentSerializer, "Answer the question (enterprise; clock restarts)"
+    )
+    submit_part = _transition(
+        "submit_part", ContentSerializer, "Submit a co-handling department's part"
+    )
+    reply = _transition("reply", ContentSerializer, "Reply to the enterprise (lead department)")
+    rate = _transition(
+        "rate", RateSerializer, "Rate the reply (enterprise; dissatisfied sends it back)"
+    )
+    extend = _transition("extend", ExtendSerializer, "Ask for a later deadline (lead department)")
+    approve_extension = _transition(
+        "approve_extension", NoteSerializer, "Approve the pending extension"
+    )
+    decline_extension = _transition(
+        "decline_extension", RequiredNoteSerializer, "Decline the pending extension"
+    )
+    supervise = _transition("supervise", RequiredNoteSerializer, "Supervise the appeal (leader)")
+    callback = _transition(
+        "callback", CallbackSerializer, "Record a call-back to the enterprise (dispatcher)"
+    )
+
+
+TRANSITION_SERVICES = {
+    "accept": services.appeal_accept,
+    "reject": services.appeal_reject,
+    "merge": services.appeal_merge,
+    "link": services.appeal_link,
+    "assign": services.appeal_assign,
+    "sign": services.appeal_sign,
+    "return": services.appeal_return,
+    "request_info": services.appeal_request_info,
+    "provide_info": services.appeal_provide_info,
+    "submit_part": services.appeal_submit_part,
+    "reply": services.appeal_reply,
+    "rate": services.appeal_rate,
+    "extend": services.appeal_extend,
+    "approve_extension": services.appeal_approve_extension,
+    "decline_extension": services.appeal_decline_extension,
+    "supervise": services.appeal_supervise,
+    "callback": services.appeal_callback,
+}

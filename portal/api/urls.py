@@ -1,12 +1,14 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from enterprises.api.views import RegisterView
+from enterprises.api.views import AppealCategoryViewSet, AppealViewSet, RegisterView
 from portal.api import views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("appeal-categories", AppealCategoryViewSet, basename="appeal-category")
+router.register("appeals", AppealViewSet, basename="appeal")
 
 app_name = "api"
 urlpatterns = [

@@ -1,16 +1,19 @@
-"""``seed_demo [--password PW]``: idempotent demo data and the CONTRACT.md accounts."""
+"""``seed_demo [--password PW]``: idempotent demo data and the CONTRACT.md accounts.
 
-import hashlib
+Departments, the accounts, enterprises of Quzhou's industry chains with their members, and
+appeals in every status (``enterprises.demo``). A second run changes passwords back to PW and
+creates nothing new.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from enterprises.models import Enterprise, Membership
+from enterprises import demo
+from enterprises.models import Appeal, Membership
 from enterprises.services import membership_request
-from portal.models import Department, Region, Role, User
+from portal.models import Department, Role, User
 from portal.regions import ensure_built_in_regions
-from portal.validators import USCC_CHARSET, compute_uscc_check
 from portal.workdays import sync_from_chinesecalendar
 
 DEPARTMENTS = [
@@ -28,17 +31,6 @@ DEPARTMENTS = [
     ("tax", "国家税务总局衢州市税务局", "市税务局"),
 ]
 
-# Enterprises of Quzhou's industry chains (化工新材料, 新能源, 高端装备, 特种纸, 数字经济).
-ENTERPRISES = [
-    ("衢州华星氟硅新材料有限公司", "330803"),
-    ("衢州锂源新能源科技有限公司", "330802"),
-    ("龙游精工高端装备制造有限公司", "330825"),
-    ("衢州仙鹤特种纸业有限公司", "330802"),
-    ("江山数智云科技有限公司", "330881"),
-    ("常山胡柚生物科技有限公司", "330822"),
-    ("开化根宫文旅发展有限公司", "330824"),
-]
-
 ACCOUNTS = [
     # username, name, role, department code, mobile
     ("admin", "系统管理员", Role.ADMIN, None, "13905700001"),
@@ -51,14 +43,6 @@ ACCOUNTS = [
     ("entrepreneur2", "吴美玲", Role.ENTREPRENEUR, None, "13805705678"),
     ("applicant", "郑新民", Role.ENTREPRENEUR, None, "13605709876"),
 ]
-
-
-def demo_uscc(name: str, county_code: str) -> str:
-    """A valid, stable unified social credit code for a demo enterprise."""
-    digest = hashlib.sha256(name.encode()).digest()
-    org = "".join(USCC_CHARSET[b % 31] for b in digest[:9])
-    first17 = "91" + county_code + org
-    return first17 + compute_uscc_check(first17)
 
 
 class Command(BaseCommand):
@@ -78,13 +62,7 @@ class Command(BaseCommand):
                 code=code, defaults={"name": name, "short_name": short, "sort_order": order}
             )
 
-        enterprises = []
-        for name, county in ENTERPRISES:
-            region = Region.objects.filter(code=county + "000000").first()
-            enterprise, _ = Enterprise.objects.get_or_create(
-                uscc=demo_uscc(name, county), defaults={"name": name, "region": region}
-            )
-            enterprises.append(enterprise)
+        enterprises = demo.ensure_enterprises()
 
         users = {}
         for username, name, role, dept, mobile in ACCOUNTS:
@@ -97,14 +75,14 @@ class Command(BaseCommand):
             users[username] = user
 
         dispatcher = users["dispatcher"]
-        for username, enterprise in (
-            ("entrepreneur1", enterprises[0]),
-            ("entrepreneur1", enterprises[3]),
-            ("entrepreneur2", enterprises[1]),
+        for username, key in (
+            ("entrepreneur1", "hx"),
+            ("entrepreneur1", "xh"),
+            ("entrepreneur2", "ly"),
         ):
             Membership.objects.get_or_create(
                 user=users[username],
-                enterprise=enterprise,
+                enterprise=enterprises[key],
                 defaults={
                     "status": Membership.Status.VERIFIED,
                     "decided_by": dispatcher,
@@ -113,10 +91,13 @@ class Command(BaseCommand):
             )
         # One request waits in the dispatcher's queue, with its notification.
         if not Membership.objects.filter(user=users["applicant"]).exists():
-            membership_request(user=users["applicant"], uscc=enterprises[4].uscc)
+            membership_request(user=users["applicant"], uscc=enterprises["szy"].uscc)
+        context = demo.DemoContext(users=users, departments=departments, enterprises=enterprises)
+        created = demo.seed_appeals(context)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(departments)} departments, {len(enterprises)} enterprises, "
-                f"{len(users)} accounts (password {password!r})."
+                f"{len(users)} accounts (password {password!r}), {len(created)} new appeals "
+                f"({Appeal.objects.count()} in all)."
             )
         )

@@ -25,6 +25,21 @@ MENU = (
         "person-check",
         (Role.DISPATCHER, Role.ADMIN, Role.LEADER),
     ),
+    NavItem(_("My appeals"), "appeals:list", "chat-square-text", (Role.ENTREPRENEUR,)),
+    NavItem(_("New appeal"), "appeals:new", "plus-square", (Role.ENTREPRENEUR,)),
+    NavItem(
+        _("Inbox"),
+        "appeals:inbox",
+        "inbox",
+        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD),
+    ),
+    NavItem(
+        _("Appeals"),
+        "appeals:list",
+        "chat-square-text",
+        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMIN),
+    ),
+    NavItem(_("Extensions"), "appeals:extensions", "calendar-plus", (Role.DEPARTMENT_HEAD,)),
     NavItem(_("My enterprises"), "enterprises:my-enterprises", "building", (Role.ENTREPRENEUR,)),
     NavItem(_("Departments"), "department-list", "diagram-3", ALL),
     NavItem(_("Regions"), "region-browser", "geo-alt", ALL),
@@ -38,6 +53,18 @@ def menu_for(user, current_path: str) -> list[dict]:
     for item in MENU:
         if user.role in item.roles:
             url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # One item is active: the longest URL the path lies under ("/appeals/inbox/" is the inbox,
+    # not also the list at "/appeals/"); the home page only on itself.
+    matches = [
+        item
+        for item in items
+        if (
+            current_path == item["url"]
+            if item["url"] == "/"
+            else current_path.startswith(item["url"])
+        )
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items

@@ -88,3 +88,13 @@ def entrepreneur(db):
     user.enterprise = EnterpriseFactory()
     MembershipFactory(user=user, enterprise=user.enterprise, status="verified")
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test flushes the database; ids cached by ContentType must not outlive it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()

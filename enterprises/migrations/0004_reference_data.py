@@ -3,19 +3,7 @@ a trigger that keeps the appeal timeline append-only even against raw SQL."""
 
 from django.db import migrations
 
-INDUSTRY_CHAINS = ["化工新材料", "新能源", "高端装备", "特种纸", "数字经济", "生命健康", "其他"]
-
-# name, sign-for limit, close limit (working days), guidance for entrepreneurs
-CATEGORIES = [
-    ("政策咨询", 1, 3, "对惠企政策、申报条件、办事流程有疑问，请写明政策名称和您的具体情况。"),
-    ("融资信贷", 1, 10, "融资、贷款、担保、转贷等需求，请写明金额、用途和已联系的金融机构。"),
-    ("用地用房", 1, 30, "用地指标、厂房、不动产登记等问题，请写明地块位置和办理进度。"),
-    ("审批许可", 1, 10, "项目审批、证照办理、环评能评等，请写明事项名称和卡在哪一环节。"),
-    ("人才用工", 1, 10, "招工、人才引进、社保、子女入学等，请写明岗位和人数。"),
-    ("基础设施", 1, 30, "水电气、道路、网络等配套问题，请写明地点和影响。"),
-    ("市场监管与执法", 1, 10, "检查、处罚、知识产权等问题，请写明涉及的部门和时间。"),
-    ("其他", 1, 10, "不属于以上类别的问题，请尽量写清楚诉求和期望的结果。"),
-]
+from enterprises.reference import ensure_reference_data
 
 APPEND_ONLY_SQL = """
 CREATE OR REPLACE FUNCTION enterprises_appealevent_append_only() RETURNS trigger AS $$
@@ -34,20 +22,10 @@ DROP FUNCTION IF EXISTS enterprises_appealevent_append_only();
 
 
 def seed(apps, schema_editor):
-    IndustryChain = apps.get_model("enterprises", "IndustryChain")
-    AppealCategory = apps.get_model("enterprises", "AppealCategory")
-    for order, name in enumerate(INDUSTRY_CHAINS, start=1):
-        IndustryChain.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
-    for order, (name, sign_days, handle_days, guidance) in enumerate(CATEGORIES, start=1):
-        AppealCategory.objects.get_or_create(
-            name=name,
-            defaults={
-                "sign_days": sign_days,
-                "handle_days": handle_days,
-                "guidance": guidance,
-                "sort_order": order * 10,
-            },
-        )
+    ensure_reference_data(
+        apps.get_model("enterprises", "IndustryChain"),
+        apps.get_model("enterprises", "AppealCategory"),
+    )
 
 
 def append_only(apps, schema_editor):

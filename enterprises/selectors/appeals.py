@@ -25,21 +25,82 @@ from portal.workdays import add_working_days
 
 @home_contributor
 def home_panels(user: User) -> dict:
+    """The appeal and membership panels of each role's home page, in a fixed number of queries."""
+    from django.db.models import Count, F, Q
+
+    from enterprises.models.appeals import OPEN
+
+    today = timezone.localdate()
+    appeals = appeals_for(user).order_by()
     if user.role == Role.ENTREPRENEUR:
         memberships = list(memberships_of(user))
+        waiting = Q(status=Status.REPLIED) | Q(status=Status.IN_PROGRESS, awaiting_info=True)
         return {
             "memberships": memberships,
             "has_verified_membership": any(
                 m.status == Membership.Status.VERIFIED for m in memberships
             ),
+            "appeal_counts": appeals.aggregate(
+                open=Count("id", filter=Q(status__in=OPEN)),
+                waiting=Count("id", filter=waiting),
+                closed=Count("id", filter=Q(status=Status.CLOSED)),
+            ),
+            "appeals_waiting": list(appeals.filter(waiting).order_by("-updated_at", "-id")[:5]),
+            "appeals_open": list(
+                appeals.filter(status__in=OPEN)
+                .exclude(waiting)
+                .order_by("-submitted_at", "-id")[:5]
+            ),
         }
+    if user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
+        inbox = department_inbox(user)
+        urgent = list(inbox[:6])
+        for appeal in urgent:
+            appeal.due = due_state(appeal, today)
+        panels = {
+            "inbox_counts": inbox.order_by().aggregate(
+                all=Count("id"),
+                sign=Count("id", filter=Q(status=Status.ASSIGNED)),
+                overdue=Count("id", filter=Q(due_date__lt=today)),
+                due_soon=Count(
+                    "id",
+                    filter=Q(due_date__gte=today, due_date__lte=add_working_days(today, 2)),
+                ),
+            ),
+            "inbox_urgent": urgent,
+        }
+        if user.role == Role.DEPARTMENT_HEAD:
+            panels["pending_extension_count"] = pending_extensions_for(user).count()
+        return panels
     if user.has_role(Role.DISPATCHER, Role.ADMIN, Role.LEADER):
         pending = memberships_pending_for(user)
-        return {
+        panels = {
             "pending_memberships": list(pending[:5]),
             "pending_membership_count": pending.count(),
             "enterprise_count": Enterprise.objects.visible_to(user).count(),
+            "appeal_counts": appeals.aggregate(
+                new=Count("id", filter=Q(status=Status.SUBMITTED)),
+                route=Count("id", filter=Q(status=Status.ACCEPTED)),
+                overdue=Count("id", filter=Q(status__in=UNANSWERED, due_date__lt=today)),
+                supervised=Count("id", filter=Q(status__in=OPEN, is_supervised=True)),
+                open=Count("id", filter=Q(status__in=OPEN)),
+            ),
         }
+        if user.role == Role.LEADER:
+            supervised = list(
+                appeals.filter(status__in=OPEN, is_supervised=True).order_by(
+                    F("due_date").asc(nulls_last=True), "id"
+                )[:5]
+            )
+            for appeal in supervised:
+                appeal.due = due_state(appeal, today)
+            panels["appeals_supervised"] = supervised
+        else:
+            panels["appeals_newest"] = list(
+                appeals.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:5]
+            )
+            panels["pending_extension_count"] = pending_extensions_for(user).count()
+        return panels
     return {}
 
 

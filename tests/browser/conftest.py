@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import need_service
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,7 +50,7 @@ def page(browser):
 
 @pytest.fixture
 def screenshot(page):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"

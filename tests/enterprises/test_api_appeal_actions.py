@@ -846,7 +846,7 @@ def test_a_script_in_a_reply_comes_back_as_data(client, handler, at):
 # --- two people at once (PostgreSQL row locks) -------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_of_two_simultaneous_steps_exactly_one_wins(postgres, entrepreneur, dispatcher, handler):
     appeal = appeal_in("accepted", entrepreneur=entrepreneur, dispatcher=dispatcher)
     second = UserFactory(role="dispatcher")

@@ -6,11 +6,20 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from enterprises import services
 from enterprises.models import Appeal, Attachment
 from enterprises.services.attachments import sanitize_name, validate_upload
 from tests.factories import category
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in their English source form."""
+    with translation.override("en"):
+        yield
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

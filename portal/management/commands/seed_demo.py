@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from enterprises import demo
 from enterprises.models import Appeal, Membership
+from enterprises.reference import ensure_reference_data
 from enterprises.services import membership_request
 from portal.models import Department, Role, User
 from portal.regions import ensure_built_in_regions
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         # Reference data the migrations ship, restored if a test or an admin removed it.
         ensure_built_in_regions()
         sync_from_chinesecalendar()
+        ensure_reference_data()
         departments = {}
         for order, (code, name, short) in enumerate(DEPARTMENTS):
             departments[code], _ = Department.objects.update_or_create(

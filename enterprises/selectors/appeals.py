@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from enterprises.models import (
     RepeatCandidate,
     Status,
 )
-from enterprises.models.appeals import UNANSWERED
+from enterprises.models.appeals import OPEN, UNANSWERED
 from enterprises.selectors.directory import memberships_of, memberships_pending_for
 from portal.models import Role, User
 from portal.selectors import home_contributor
@@ -26,10 +26,6 @@ from portal.workdays import add_working_days
 @home_contributor
 def home_panels(user: User) -> dict:
     """The appeal and membership panels of each role's home page, in a fixed number of queries."""
-    from django.db.models import Count, F, Q
-
-    from enterprises.models.appeals import OPEN
-
     today = timezone.localdate()
     appeals = appeals_for(user).order_by()
     if user.role == Role.ENTREPRENEUR:

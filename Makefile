@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages migrate demo worker clean
+.PHONY: run test lint format messages migrate demo worker clean load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ format: $(STAMP)
 test: lint messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Fifty people for a minute on gunicorn, PostgreSQL and Redis; prints the figures and checks that
+# no appeal was lost or doubled (bench/load.py, bench/README.md). Needs both servers on loopback.
+load: messages
+	$(PY) bench/load.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

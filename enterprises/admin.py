@@ -14,10 +14,15 @@ from enterprises.models import (
     Assignment,
     CoHandling,
     Enterprise,
+    EscalationRule,
     Extension,
     IndustryChain,
     Membership,
+    Reminder,
 )
+from enterprises.models.celebrations import Celebration, Screen
+from enterprises.models.sessions import DialogueSession, SessionExpert, SessionInvitation
+from enterprises.services.reminders import reminders_reschedule
 
 
 @admin.register(IndustryChain)
@@ -93,6 +98,24 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows every field and changes nothing: these rows change through the services alone."""
+
+    also_readonly: tuple[str, ...] = ()  # many-to-many fields to show as well
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields] + list(self.also_readonly)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class AppealEventInline(ReadOnlyInline):
     model = AppealEvent
     fields = ["at", "action", "actor", "from_status", "to_status", "note"]
@@ -143,7 +166,8 @@ class ExtensionInline(ReadOnlyInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdmin):
+    also_readonly = ("linked",)
     list_display = [
         "number",
         "title",
@@ -162,14 +186,104 @@ class AppealAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no COUNT(*) over the whole table on every page
     inlines = [AssignmentInline, CoHandlingInline, ExtensionInline, AppealEventInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields] + ["linked"]
 
-    def has_add_permission(self, request) -> bool:
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """The escalation ladder. Saving a rung makes the next sweep look at every open appeal
+    again, so an earlier or newly switched-on rung applies to appeals already under way."""
+
+    list_display = [
+        "name",
+        "trigger",
+        "offset_days",
+        "notify_handlers",
+        "notify_heads",
+        "notify_dispatchers",
+        "notify_supervisors",
+        "repeat_daily",
+        "is_active",
+    ]
+    list_filter = ["trigger", "is_active"]
+    ordering = ["sort_order", "id"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "trigger", "offset_days", "is_active", "sort_order"]}),
+        (
+            _("Who is told"),
+            {
+                "fields": [
+                    "notify_handlers",
+                    "notify_heads",
+                    "notify_dispatchers",
+                    "notify_supervisors",
+                    "notify_part_department",
+                    "notify_enterprise",
+                ]
+            },
+        ),
+        (_("When"), {"fields": ["supervised_only", "repeat_daily", "auto_close"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reminders_reschedule()
+
+    def has_delete_permission(self, request, obj=None):
+        # A rung that has fired is on the record of its reminders: switch it off instead.
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["appeal", "rule", "deadline", "occurrence", "department", "recipients"]
+    list_filter = ["rule"]
+    list_select_related = ["appeal", "rule", "department"]
+    search_fields = ["appeal__number"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+# --- dialogue sessions and light-up days ------------------------------------------------------
+# Sessions, invitations and celebrations change through the portal's services (which notify
+# people and check capacity under locks); their admin pages only read. Screens are edited here.
+
+
+@admin.register(Screen)
+class ScreenAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "location", "orientation", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active", "orientation"]
+    search_fields = ["name", "location", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SessionExpertInline(ReadOnlyInline):
+    model = SessionExpert
+    fields = ["name", "organisation", "field"]
+
+
+class SessionInvitationInline(ReadOnlyInline):
+    model = SessionInvitation
+    fields = ["user", "enterprise", "answer", "answered_at", "invited_by", "invited_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "enterprise", "invited_by")
+
+
+@admin.register(DialogueSession)
+class DialogueSessionAdmin(ReadOnlyAdmin):
+    also_readonly = ("hosts",)
+    list_display = ["number", "theme", "held_on", "venue", "status"]
+    list_filter = ["status"]
+    search_fields = ["=number", "theme", "venue"]
+    ordering = ["-number"]
+    inlines = [SessionExpertInline, SessionInvitationInline]
+
+
+@admin.register(Celebration)
+class CelebrationAdmin(ReadOnlyAdmin):
+    also_readonly = ("screens",)
+    list_display = ["enterprise", "kind", "screen_text", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "kind", "screens"]
+    search_fields = ["screen_text", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    ordering = ["-starts_on", "-id"]

@@ -8,3 +8,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from enterprises import selectors  # noqa: F401  (registers the home page panels)
+        from enterprises.notifications import KIND_LABELS
+        from portal.models.notifications import register_notification_kinds
+
+        register_notification_kinds(KIND_LABELS)

@@ -25,12 +25,25 @@ from enterprises import services
 from enterprises.models import (
     Appeal,
     AppealCategory,
+    AppealCounter,
+    AppealEvent,
+    Assignment,
+    Celebration,
+    CelebrationStatus,
+    DialogueSession,
     Enterprise,
     EnterpriseSize,
     Extension,
     IndustryChain,
+    InvitationAnswer,
     ListingStatus,
+    Membership,
+    Screen,
+    SessionExpert,
+    SessionInvitation,
 )
+from enterprises.services import celebrations as celebration_services
+from enterprises.services import sessions as session_services
 from portal.models import Department, Notification, Region, Role, User
 from portal.validators import USCC_CHARSET, compute_uscc_check
 from portal.workdays import add_working_days, is_working_day
@@ -949,3 +962,703 @@ def _mark_old_notifications_read(appeals: list[Appeal], now: dt.datetime) -> Non
         read_at__isnull=True,
         created_at__lt=now - dt.timedelta(days=3),
     ).update(read_at=F("created_at") + dt.timedelta(hours=2))
+
+
+# --- 亲清半月谈 dialogue sessions and 企业亮灯日 light-up days ----------------------------------
+#
+# The sessions as reported: 22 held every two weeks of 2023, 197 distinct entrepreneurs invited,
+# 359 needs collected and all closed; the 22nd on the chemical new-materials chain. The figures
+# the portal shows are counted from these rows. The 197 guests, their enterprises and the 359
+# closed appeals of 2023 are written in bulk (a few hundred rows per table), each appeal with its
+# whole timeline — submission, the host's instruction, acceptance, routing, signing, reply and
+# the enterprise's rating — exactly as the services would have written it, numbered in the
+# counter of 2023. The 23rd session, still planned, goes through the services: its invitations
+# (one waits for entrepreneur1's answer) notify people like real ones.
+
+SESSION_FIRST_DAY = dt.date(2023, 3, 9)  # a Thursday; then every two weeks
+SESSIONS_HELD = 22
+SESSION_GUESTS = 197
+SESSION_NEEDS = 359
+SESSION_VENUE = "衢州市民中心亲清会客厅"
+# (theme, industry chain of its guests)
+SESSION_THEMES = [
+    ("优化营商环境 助力企业轻装上阵", "其他"),
+    ("金融活水精准滴灌中小微企业", "其他"),
+    ("新能源产业链协同发展", "新能源"),
+    ("高端装备制造业转型升级", "高端装备"),
+    ("特种纸产业高质量发展", "特种纸"),
+    ("数字经济赋能实体经济", "数字经济"),
+    ("生命健康产业招才引智", "生命健康"),
+    ("工业用地提质增效", "其他"),
+    ("外贸企业稳订单拓市场", "其他"),
+    ("专精特新企业梯度培育", "高端装备"),
+    ("锂电新材料项目落地服务", "新能源"),
+    ("企业技术创新与研发投入", "数字经济"),
+    ("氟硅新材料安全生产与绿色发展", "化工新材料"),
+    ("民营企业家健康成长", "其他"),
+    ("光伏储能应用场景拓展", "新能源"),
+    ("中小企业数字化改造", "数字经济"),
+    ("人才公寓与产业工人安居", "其他"),
+    ("特种纸企业节能降碳", "特种纸"),
+    ("智能制造示范工厂建设", "高端装备"),
+    ("新生代企业家传承发展", "其他"),
+    ("生物医药产业集群培育", "生命健康"),
+    ('推进化工新材料"五链"深度融合', "化工新材料"),
+]
+# Host leaders besides the demo account "leader" (no usable password).
+SESSION_HOSTS = [("host_leader1", "陈海涛"), ("host_leader2", "刘思远"), ("host_leader3", "王志华")]
+SESSION_EXPERTS = [
+    ("林建平", "浙江大学衢州研究院", "化工新材料"),
+    ("沈晓梅", "衢州学院经济管理学院", "区域经济"),
+    ("黄立群", "浙江省产业发展研究中心", "产业政策"),
+    ("郑永康", "衢州市金融学会", "普惠金融"),
+    ("周敏", "浙江工业大学", "智能制造"),
+    ("吴国华", "衢州市律师协会", "企业合规"),
+]
+# (category, lead department, title, content, instruction): {chain} is the guest's chain.
+SESSION_NEEDS_CATALOGUE = [
+    (
+        "融资信贷",
+        "jrb",
+        "{chain}项目流动资金贷款续贷",
+        "企业在{chain}领域扩产，流动资金贷款即将到期，希望协调银行无还本续贷。",
+        "请市金融办牵头对接合作银行，两周内给出续贷方案。",
+    ),
+    (
+        "用地用房",
+        "zrzyj",
+        "新增工业用地指标",
+        "企业{chain}二期项目需新增工业用地约30亩，希望明确供地时序。",
+        "请市自然资源规划局研究用地指标，纳入年度供地计划。",
+    ),
+    (
+        "审批许可",
+        "fgw",
+        "技改项目备案与节能审查加速",
+        "企业{chain}技改项目已完成设计，备案和节能审查进度较慢。",
+        "请市发改委开辟绿色通道，按期完成审查。",
+    ),
+    (
+        "人才用工",
+        "rsj",
+        "一线技术工人招聘",
+        "企业急需{chain}方向技术工人约40名，本地招聘困难。",
+        "请市人力社保局组织专场招聘，对接技工院校。",
+    ),
+    (
+        "政策咨询",
+        "jxj",
+        "专精特新企业申报辅导",
+        "企业拟申报省级专精特新中小企业，对认定条件不清楚。",
+        "请市经信局安排专人上门辅导申报。",
+    ),
+    (
+        "基础设施",
+        "zjj",
+        "厂区周边道路与配套",
+        "厂区周边道路破损，大型货车通行困难，影响{chain}产品运输。",
+        "请市住建局会同属地尽快修复道路。",
+    ),
+    (
+        "审批许可",
+        "sthjj",
+        "扩产项目环评审批",
+        "企业{chain}扩产项目环评报告已报送，希望加快审批。",
+        "请市生态环境局加强指导，依法提速审批。",
+    ),
+    (
+        "政策咨询",
+        "tax",
+        "研发费用加计扣除口径",
+        "企业研发投入较大，对研发费用加计扣除口径把握不准。",
+        "请市税务局开展一对一政策辅导。",
+    ),
+    (
+        "其他",
+        "jxj",
+        "产业链上下游配套对接",
+        "企业希望在本地寻找{chain}上下游配套企业，降低物流成本。",
+        "请市经信局组织产业链供需对接会。",
+    ),
+    (
+        "融资信贷",
+        "jrb",
+        "政府性融资担保支持",
+        "企业{chain}新项目投资较大，希望获得政府性融资担保支持。",
+        "请市金融办协调担保机构，简化担保手续。",
+    ),
+]
+SCREENS = [
+    # slug, name, location, orientation
+    ("city-hall", "市行政中心大屏", "市行政中心", "landscape"),
+    ("airport", "衢州机场到达厅大屏", "衢州机场", "landscape"),
+    ("quzhou-west", "衢州西站进站口大屏", "衢州西站", "portrait"),
+]
+FIRST_CELEBRATION = ("一道新能源科技股份有限公司", "330803", dt.date(2023, 7, 27))
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
+GIVEN = (
+    "建国",
+    "志强",
+    "海波",
+    "丽华",
+    "伟",
+    "敏",
+    "静",
+    "晓东",
+    "国平",
+    "文斌",
+    "立新",
+    "海燕",
+    "振华",
+    "春梅",
+    "永康",
+    "建华",
+    "红霞",
+    "明",
+    "军",
+    "秀英",
+    "卫东",
+    "玉兰",
+    "宏伟",
+    "小平",
+)
+GUEST_PREFIXES = "华锦宏泰恒鑫瑞正中达丰源通博科美嘉凯诚永信明宇天隆兴金创"
+COUNTY_WORDS = {
+    "330802": "柯城",
+    "330803": "衢江",
+    "330822": "常山",
+    "330824": "开化",
+    "330825": "龙游",
+    "330881": "江山",
+}
+CHAIN_NAME_WORDS = {
+    "化工新材料": ("新材料", "氟化工", "硅材料", "精细化工"),
+    "新能源": ("新能源", "储能科技", "光伏电力", "锂电材料"),
+    "高端装备": ("精密机械", "装备制造", "智能装备", "轴承"),
+    "特种纸": ("纸业", "特种纸", "包装材料"),
+    "数字经济": ("数据科技", "信息技术", "智能科技"),
+    "生命健康": ("生物科技", "医药", "健康食品"),
+    "其他": ("实业", "建材", "食品", "家居"),
+}
+
+
+def session_day(number: int) -> dt.date:
+    """The n-th session's day: every other Thursday of 2023, moved to the next weekday off a
+    holiday."""
+    day = SESSION_FIRST_DAY + dt.timedelta(days=14 * (number - 1))
+    while not is_working_day(day) or day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _guest_plan() -> list[list[int]]:
+    """Which guests (0…196) each of the 22 sessions invited: every guest once as a newcomer,
+    and a few regulars who came back; a guest's chain is that of their first session."""
+    plan: list[list[int]] = []
+    newcomers = iter(range(SESSION_GUESTS))
+    per_session = [SESSION_GUESTS // SESSIONS_HELD] * SESSIONS_HELD  # 8 each
+    for index in range(SESSION_GUESTS - sum(per_session)):  # 21 sessions get a 9th
+        per_session[index % SESSIONS_HELD] += 1
+    for number in range(1, SESSIONS_HELD + 1):
+        guests = [next(newcomers) for _ in range(per_session[number - 1])]
+        seen = [g for earlier in plan for g in earlier]
+        # Regulars of earlier sessions of the same chain come back.
+        chain = SESSION_THEMES[number - 1][1]
+        regulars = [g for g in dict.fromkeys(seen) if _guest_chain(g, plan) == chain][:3]
+        plan.append(guests + [g for g in regulars if g not in guests])
+    return plan
+
+
+def _guest_chain(guest: int, plan: list[list[int]]) -> str:
+    for number, guests in enumerate(plan, start=1):
+        if guest in guests:
+            return SESSION_THEMES[number - 1][1]
+    return "其他"
+
+
+def _ensure_session_guests(ctx: DemoContext, plan) -> dict[int, tuple[User, Enterprise]]:
+    """The 197 invited entrepreneurs, each a verified member of their own enterprise (bulk)."""
+    chains = {chain.name: chain for chain in IndustryChain.objects.all()}
+    counties = {
+        r.code[:6]: r for r in Region.objects.filter(code__in=[f"{c}000000" for c in COUNTY_WORDS])
+    }
+    county_codes = list(COUNTY_WORDS)
+    specs = []
+    for guest in range(SESSION_GUESTS):
+        chain = _guest_chain(guest, plan)
+        county = county_codes[guest % len(county_codes)]
+        words = CHAIN_NAME_WORDS[chain]
+        name = (
+            f"{COUNTY_WORDS[county]}{GUEST_PREFIXES[guest % len(GUEST_PREFIXES)]}"
+            f"{GUEST_PREFIXES[(guest // len(GUEST_PREFIXES) + guest) % len(GUEST_PREFIXES)]}"
+            f"{words[guest % len(words)]}有限公司"
+        )
+        person = SURNAMES[guest % len(SURNAMES)] + GIVEN[(guest * 7) % len(GIVEN)]
+        specs.append((guest, f"qqbt{guest + 1:03d}", person, name, county, chain))
+
+    existing_users = {
+        u.username: u for u in User.objects.filter(username__in=[s[1] for s in specs])
+    }
+    new_users = []
+    for _guest, username, person, *_rest in specs:
+        if username not in existing_users:
+            user = User(username=username, name=person, role=Role.ENTREPRENEUR)
+            user.set_unusable_password()
+            new_users.append(user)
+    User.objects.bulk_create(new_users)
+    users = {u.username: u for u in User.objects.filter(username__in=[s[1] for s in specs])}
+
+    codes = {spec[0]: demo_uscc(spec[3], spec[4]) for spec in specs}
+    existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes.values())}
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                uscc=codes[guest],
+                name=name,
+                region=counties.get(county),
+                industry_chain=chains.get(chain),
+                size=(EnterpriseSize.MEDIUM, EnterpriseSize.SMALL, EnterpriseSize.LARGE)[guest % 3],
+                listing_status=ListingStatus.UNLISTED,
+            )
+            for guest, _u, _p, name, county, chain in specs
+            if codes[guest] not in existing
+        ]
+    )
+    enterprises = {
+        e.uscc: e
+        for e in Enterprise.objects.filter(uscc__in=codes.values()).select_related("industry_chain")
+    }
+
+    dispatcher = ctx.actors["dispatcher"]
+    member_of = set(
+        Membership.objects.filter(user__in=users.values()).values_list("user_id", "enterprise_id")
+    )
+    decided = _at(SESSION_FIRST_DAY - dt.timedelta(days=30), 10)
+    memberships = [
+        Membership(
+            user=users[username],
+            enterprise=enterprises[codes[guest]],
+            status=Membership.Status.VERIFIED,
+            position="董事长" if guest % 3 else "总经理",
+            decided_by=dispatcher,
+            decided_at=decided,
+        )
+        for guest, username, *_rest in specs
+        if (users[username].pk, enterprises[codes[guest]].pk) not in member_of
+    ]
+    Membership.objects.bulk_create(memberships)
+    if memberships:  # they had asked the day before the dispatcher verified them
+        Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(
+            requested_at=decided - dt.timedelta(days=1)
+        )
+    return {guest: (users[username], enterprises[codes[guest]]) for guest, username, *_r in specs}
+
+
+def _ensure_hosts(ctx: DemoContext) -> list[User]:
+    hosts = [ctx.actors["leader"]]
+    for username, name in SESSION_HOSTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, name=name, role=Role.LEADER)
+            user.set_unusable_password()
+            user.save()
+        hosts.append(user)
+    return hosts
+
+
+def _need_counts() -> list[int]:
+    """359 needs over 22 sessions: 16 each, and one more for seven of them."""
+    counts = [SESSION_NEEDS // SESSIONS_HELD] * SESSIONS_HELD
+    for index in range(SESSION_NEEDS - sum(counts)):
+        counts[(index * 3) % SESSIONS_HELD] += 1
+    return counts
+
+
+def seed_sessions(ctx: DemoContext) -> dict[str, int]:
+    """The 22 held sessions with their guests, experts and 359 closed appeals (bulk, once), and
+    the planned 23rd through the services. Returns how many sessions and appeals it created."""
+    created = {"sessions": 0, "session_appeals": 0}
+    existing = set(DialogueSession.objects.values_list("number", flat=True))
+    missing = [n for n in range(1, SESSIONS_HELD + 1) if n not in existing]
+    plan = _guest_plan()
+    guests = _ensure_session_guests(ctx, plan)
+    hosts = _ensure_hosts(ctx)
+    dispatcher = ctx.actors["dispatcher"]
+    handlers = {**ctx.staff, "jxj": ctx.actors["handler1"], "zrzyj": ctx.actors["handler2"]}
+    need_counts = _need_counts()
+
+    if missing:
+        sessions = DialogueSession.objects.bulk_create(
+            [
+                DialogueSession(
+                    number=n,
+                    theme=SESSION_THEMES[n - 1][0],
+                    held_on=session_day(n),
+                    start_time=dt.time(14, 30),
+                    venue=SESSION_VENUE,
+                    agenda="一、企业家代表发言，反映发展中的困难和诉求\n二、相关部门现场回应\n三、市领导交办",
+                    minutes=f"第{n}期亲清半月谈围绕“{SESSION_THEMES[n - 1][0]}”召开，"
+                    f"收集企业诉求{need_counts[n - 1]}项，已现场交办相关部门限时办理。",
+                    status="summarised",
+                    created_by=dispatcher,
+                    created_at=_at(session_day(n) - dt.timedelta(days=10), 9),
+                    held_at=_at(session_day(n), 17, 30),
+                    summarised_at=_at(add_working_days(session_day(n), 1), 11),
+                )
+                for n in missing
+            ]
+        )
+        created["sessions"] = len(sessions)
+        Through = DialogueSession.hosts.through
+        Through.objects.bulk_create(
+            [
+                Through(dialoguesession_id=s.pk, user_id=host.pk)
+                for s in sessions
+                for host in (hosts[0], hosts[1 + s.number % (len(hosts) - 1)])
+            ]
+        )
+        SessionExpert.objects.bulk_create(
+            [
+                SessionExpert(session=s, name=name, organisation=org, field=field)
+                for s in sessions
+                for name, org, field in (
+                    SESSION_EXPERTS[s.number % len(SESSION_EXPERTS)],
+                    *(
+                        (SESSION_EXPERTS[(s.number + 3) % len(SESSION_EXPERTS)],)
+                        if s.number % 2
+                        else ()
+                    ),
+                )
+            ]
+        )
+        invitations = []
+        for s in sessions:
+            invited_at = _at(s.held_on - dt.timedelta(days=7), 10)
+            for position, guest in enumerate(plan[s.number - 1]):
+                user, enterprise = guests[guest]
+                # Every twelfth guest could not come.
+                declined = (guest + s.number) % 12 == 0 and position > 0
+                invitations.append(
+                    SessionInvitation(
+                        session=s,
+                        user=user,
+                        enterprise=enterprise,
+                        answer=InvitationAnswer.DECLINED if declined else InvitationAnswer.ACCEPTED,
+                        answered_at=invited_at + dt.timedelta(hours=20),
+                        invited_by=dispatcher,
+                        invited_at=invited_at,
+                    )
+                )
+        SessionInvitation.objects.bulk_create(invitations)
+        created["session_appeals"] = _seed_session_appeals(
+            ctx, sessions, invitations, need_counts, hosts, handlers
+        )
+
+    # The 23rd, planned: entrepreneur1 is invited and has not answered yet.
+    if not DialogueSession.objects.filter(number=SESSIONS_HELD + 1).exists():
+        today = timezone.localdate()
+        held_on = today + dt.timedelta(days=(3 - today.weekday()) % 7 or 7)
+        if (held_on - today).days < 3:
+            held_on += dt.timedelta(days=7)
+        session = session_services.session_create(
+            actor=dispatcher,
+            number=SESSIONS_HELD + 1,
+            theme="数字经济赋能传统制造业转型升级",
+            held_on=held_on,
+            start_time=dt.time(14, 30),
+            venue=SESSION_VENUE,
+            hosts=[hosts[0].pk, hosts[1].pk],
+            agenda="一、企业家代表发言\n二、数字化改造服务商案例分享\n三、市领导交办",
+        )
+        session_services.session_add_expert(
+            session=session,
+            actor=dispatcher,
+            name="周敏",
+            organisation="浙江工业大学",
+            field="智能制造",
+        )
+        invited = [
+            (ctx.actors["ent1"], ctx.enterprises["hx"]),
+            (ctx.actors["ent2"], ctx.enterprises["ly"]),
+            *(guests[g] for g in (5, 40, 77, 120)),
+        ]
+        for user, enterprise in invited:
+            session_services.session_invite(
+                session=session, actor=dispatcher, user=user, enterprise=enterprise
+            )
+        invitation = session.invitations.get(user=ctx.actors["ent2"])
+        session_services.session_answer(
+            invitation=invitation, actor=ctx.actors["ent2"], answer="accepted"
+        )
+        created["sessions"] += 1
+    return created
+
+
+def _seed_session_appeals(ctx, sessions, invitations, need_counts, hosts, handlers) -> int:
+    """The closed appeals of the held sessions, each with its whole timeline (bulk)."""
+    attending: dict[int, list] = {}
+    for invitation in invitations:
+        if invitation.answer == "accepted":
+            attending.setdefault(invitation.session_id, []).append(invitation)
+    departments = ctx.departments
+    specs = []  # (session, invitation, catalogue entry, index)
+    for s in sorted(sessions, key=lambda s: s.number):
+        guests = attending[s.pk]
+        for index in range(need_counts[s.number - 1]):
+            invitation = guests[index % len(guests)]
+            entry = SESSION_NEEDS_CATALOGUE[
+                (s.number * 7 + index * 3) % len(SESSION_NEEDS_CATALOGUE)
+            ]
+            specs.append((s, invitation, entry, index))
+    if not specs:
+        return 0
+
+    counter, _created = AppealCounter.objects.select_for_update().get_or_create(year=2023)
+    first = counter.last + 1
+    counter.last += len(specs)
+    counter.save(update_fields=["last"])
+
+    dispatcher = ctx.actors["dispatcher"]
+    appeals, plans = [], []
+    for offset, (s, invitation, entry, index) in enumerate(specs):
+        category_name, code, title, content, instruction = entry
+        category = ctx.categories[category_name]
+        chain = (
+            invitation.enterprise.industry_chain.name
+            if invitation.enterprise.industry_chain_id
+            else "产业"
+        )
+        submitted = _at(s.held_on, 16, 30) + dt.timedelta(minutes=index)
+        accept_day = add_working_days(s.held_on, 1)
+        due = add_working_days(accept_day, category.handle_days)
+        reply_day = add_working_days(accept_day, 1 + (index * 5) % max(1, category.handle_days - 1))
+        reply_day = min(reply_day, due)
+        rate_day = add_working_days(reply_day, 1)
+        rating = "basically_satisfied" if (s.number + index) % 7 == 0 else "satisfied"
+        times = {
+            "accepted": _at(accept_day, 9, 30),
+            "assigned": _at(accept_day, 10, 30),
+            "signed": _at(accept_day, 15),
+            "replied": _at(reply_day, 16),
+            "rated": _at(rate_day, 10),
+        }
+        appeals.append(
+            Appeal(
+                number=f"QH-2023-{first + offset:06d}",
+                enterprise_id=invitation.enterprise_id,
+                submitted_by=dispatcher,
+                title=title.format(chain=chain)[:100],
+                content=content.format(chain=chain),
+                category=category,
+                source="session",
+                status="closed",
+                lead_department=departments[code],
+                due_date=due,
+                original_due_date=due,
+                submitted_at=submitted,
+                accepted_at=times["accepted"],
+                assigned_at=times["assigned"],
+                signed_at=times["signed"],
+                first_replied_at=times["replied"],
+                replied_at=times["replied"],
+                closed_at=times["rated"],
+                close_reason="rated",
+                rating=rating,
+                rated_at=times["rated"],
+                reply_count=1,
+                session=s,
+                session_instruction=instruction,
+            )
+        )
+        plans.append((s, invitation, code, category, due, times, rating, instruction, submitted))
+    Appeal.objects.bulk_create(appeals)
+
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                appeal=appeal,
+                department=departments[code],
+                assigned_by=dispatcher,
+                assigned_at=times["assigned"],
+                sign_due_date=add_working_days(
+                    timezone.localdate(times["assigned"]), category.sign_days
+                ),
+                signed_at=times["signed"],
+                signed_by=handlers[code],
+            )
+            for appeal, (_s, _i, code, category, _due, times, *_rest) in zip(
+                appeals, plans, strict=True
+            )
+        ]
+    )
+    for appeal, assignment in zip(appeals, assignments, strict=True):
+        appeal.current_assignment = assignment
+    Appeal.objects.bulk_update(appeals, ["current_assignment"], batch_size=200)
+
+    Action = AppealEvent.Action
+    events = []
+    for appeal, plan in zip(appeals, plans, strict=True):
+        s, invitation, code, _category, due, times, rating, instruction, submitted = plan
+        department = departments[code]
+        host = hosts[0]
+        handler = handlers[code]
+        for action, actor, at, before, after, note, data in (
+            (Action.SUBMIT, dispatcher, submitted, "", "submitted", "", {}),
+            (
+                Action.INSTRUCT,
+                dispatcher,
+                submitted,
+                "submitted",
+                "submitted",
+                instruction,
+                {
+                    "session": s.pk,
+                    "session_number": s.number,
+                    "leader": host.pk,
+                    "leader_name": host.display_name,
+                },
+            ),
+            (Action.ACCEPT, dispatcher, times["accepted"], "submitted", "accepted", "", {}),
+            (
+                Action.ASSIGN,
+                dispatcher,
+                times["assigned"],
+                "accepted",
+                "assigned",
+                "",
+                {
+                    "department": department.pk,
+                    "department_name": department.name,
+                    "co_departments": [],
+                    "co_department_names": [],
+                    "due_date": due.isoformat(),
+                    "co_due_date": None,
+                },
+            ),
+            (Action.SIGN, handler, times["signed"], "assigned", "in_progress", "", {}),
+            (
+                Action.REPLY,
+                handler,
+                times["replied"],
+                "in_progress",
+                "replied",
+                "已按交办意见办理完毕，并当面向企业反馈办理结果。",
+                {"on_time": True},
+            ),
+            (
+                Action.RATE,
+                invitation.user,
+                times["rated"],
+                "replied",
+                "closed",
+                "",
+                {"rating": rating},
+            ),
+        ):
+            events.append(
+                AppealEvent(
+                    appeal=appeal,
+                    action=action,
+                    actor=actor,
+                    at=at,
+                    from_status=before,
+                    to_status=after,
+                    note=note,
+                    data=data,
+                )
+            )
+    AppealEvent.objects.bulk_create(events, batch_size=1000)
+    return len(appeals)
+
+
+def _ensure_screens() -> list[Screen]:
+    screens = []
+    for order, (slug, name, location, orientation) in enumerate(SCREENS, start=1):
+        screen, _created = Screen.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "location": location,
+                "orientation": orientation,
+                "sort_order": order * 10,
+            },
+        )
+        screens.append(screen)
+    return screens
+
+
+def seed_celebrations(ctx: DemoContext) -> int:
+    """Three public screens; the first light-up day (一道新能源, 27 July 2023); one celebration
+    on the screens today and one request waiting for a decision. Returns how many it created."""
+    screens = _ensure_screens()
+    dispatcher, leader = ctx.actors["dispatcher"], ctx.actors["leader"]
+    created = 0
+    name, county, day = FIRST_CELEBRATION
+    chain = IndustryChain.objects.filter(name="新能源").first()
+    enterprise, _new = Enterprise.objects.get_or_create(
+        uscc=demo_uscc(name, county),
+        defaults={
+            "name": name,
+            "region": Region.objects.filter(code=f"{county}000000").first(),
+            "industry_chain": chain,
+            "size": EnterpriseSize.LARGE,
+            "listing_status": ListingStatus.UNLISTED,
+        },
+    )
+    if not Celebration.objects.filter(enterprise=enterprise, starts_on=day).exists():
+        # The first one, on record as it happened (the services only book days ahead).
+        celebration = Celebration.objects.create(
+            enterprise=enterprise,
+            kind="other",
+            screen_text="衢州企业亮灯日 · 致敬一道新能源",
+            starts_on=day,
+            ends_on=day,
+            status=CelebrationStatus.APPROVED,
+            requested_by=dispatcher,
+            requested_at=_at(day - dt.timedelta(days=9), 10),
+            decided_by=leader,
+            decided_at=_at(day - dt.timedelta(days=7), 15),
+            decision_note="首个企业亮灯日，全市三块公共大屏同步点亮。",
+        )
+        celebration.screens.set(screens)
+        created += 1
+
+    today = timezone.localdate()
+    current = (
+        ctx.enterprises["xh"],
+        "anniversary",
+        "仙鹤特种纸业扎根衢州二十载 感恩同行",
+        today,
+        today + dt.timedelta(days=2),
+        screens[:2],
+    )
+    waiting = (
+        ctx.enterprises["hx"],
+        "award",
+        "热烈祝贺华星氟硅获评省级专精特新中小企业",
+        today + dt.timedelta(days=7),
+        today + dt.timedelta(days=9),
+        screens,
+    )
+    for enterprise, kind, text, starts_on, ends_on, on_screens in (current, waiting):
+        if Celebration.objects.filter(enterprise=enterprise, screen_text=text).exists():
+            continue
+        celebration = celebration_services.celebration_request(
+            actor=ctx.actors["ent1"],
+            enterprise=enterprise,
+            kind=kind,
+            screen_text=text,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            screens=on_screens,
+        )
+        if text == current[2]:
+            celebration_services.celebration_approve(
+                celebration=celebration, actor=leader, note="同意在市行政中心和机场大屏展示。"
+            )
+        created += 1
+    return created

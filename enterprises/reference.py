@@ -38,3 +38,48 @@ def ensure_reference_data(industry_chain_model=None, category_model=None) -> Non
                 "sort_order": order * 10,
             },
         )
+
+
+# The default escalation ladder (DESIGN.md §3). code, name, trigger, offset in working days,
+# who is told (handlers, head, dispatchers, supervising leaders, part department, enterprise),
+# and flags.
+LADDER = [
+    ("unsigned", "未签收提醒", "unsigned", 0, {"notify_handlers": True}),
+    ("due-soon", "到期前2个工作日提醒", "due", -2, {"notify_handlers": True}),
+    ("due-today", "到期当日提醒", "due", 0, {"notify_handlers": True, "notify_heads": True}),
+    ("overdue", "超期提醒受理员", "due", 1, {"notify_dispatchers": True}),
+    (
+        "overdue-supervised",
+        "超期每日提醒督办领导",
+        "due",
+        1,
+        {"notify_supervisors": True, "supervised_only": True, "repeat_daily": True},
+    ),
+    ("part-due", "协办部分到期提醒", "part_due", 0, {"notify_part_department": True}),
+    (
+        "unrated-close",
+        "回复未评价自动办结",
+        "unrated",
+        7,
+        {"auto_close": True, "notify_enterprise": True},
+    ),
+]
+
+
+def ensure_escalation_rules(rule_model=None) -> None:
+    """Create the rungs of the default ladder that do not exist yet (by code)."""
+    if rule_model is None:
+        from enterprises.models import EscalationRule
+
+        rule_model = EscalationRule
+    for order, (code, name, trigger, offset, flags) in enumerate(LADDER, start=1):
+        rule_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "trigger": trigger,
+                "offset_days": offset,
+                "sort_order": order * 10,
+                **flags,
+            },
+        )

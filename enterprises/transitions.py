@@ -6,11 +6,12 @@ call :func:`available` to show only the actions that would succeed. A wrong role
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from enterprises.models import Appeal, CoHandling, Extension, Membership
 from enterprises.models import Status as S
@@ -18,6 +19,41 @@ from portal.exceptions import Conflict
 from portal.models import Role, User
 
 Rule = Callable[[User, Appeal], bool]
+
+# While :func:`available` asks every rule about one appeal, the facts the rules read from the
+# database are read once and remembered here; :func:`check` always reads them fresh.
+_facts: ContextVar[dict | None] = ContextVar("transition_facts", default=None)
+
+
+def _fact(key: tuple, read: Callable[[], object]):
+    memo = _facts.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def _parts(appeal: Appeal) -> dict[int, bool]:
+    """Co-handling departments of the assignment in force → whether their part is still due."""
+    if appeal.current_assignment_id is None:
+        return {}
+    return _fact(
+        ("parts", appeal.pk, appeal.current_assignment_id),
+        lambda: {
+            department_id: submitted_at is None
+            for department_id, submitted_at in CoHandling.objects.filter(
+                assignment_id=appeal.current_assignment_id
+            ).values_list("department_id", "submitted_at")
+        },
+    )
+
+
+def _extension_pending(appeal: Appeal) -> bool:
+    return _fact(
+        ("extension", appeal.pk),
+        Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists,
+    )
 
 
 def dispatcher(user: User, appeal: Appeal) -> bool:
@@ -37,10 +73,7 @@ def co_handler(user: User, appeal: Appeal) -> bool:
     return (
         user.is_authenticated
         and user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD)
-        and appeal.current_assignment_id is not None
-        and CoHandling.objects.filter(
-            assignment_id=appeal.current_assignment_id, department_id=user.department_id
-        ).exists()
+        and user.department_id in _parts(appeal)
     )
 
 
@@ -53,9 +86,12 @@ def enterprise_member(user: User, appeal: Appeal) -> bool:
     return (
         user.is_authenticated
         and user.role == Role.ENTREPRENEUR
-        and Membership.objects.filter(
-            user=user, enterprise_id=appeal.enterprise_id, status=Membership.Status.VERIFIED
-        ).exists()
+        and _fact(
+            ("member", appeal.enterprise_id, user.pk),
+            Membership.objects.filter(
+                user=user, enterprise_id=appeal.enterprise_id, status=Membership.Status.VERIFIED
+            ).exists,
+        )
     )
 
 
@@ -82,24 +118,19 @@ def _open_question(appeal: Appeal, user: User | None) -> str | None:
 
 
 def _pending_extension(appeal: Appeal, user: User | None) -> str | None:
-    if not Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists():
+    if not _extension_pending(appeal):
         return _("There is no extension request waiting for a decision.")
     return None
 
 
 def _no_pending_extension(appeal: Appeal, user: User | None) -> str | None:
-    if Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists():
+    if _extension_pending(appeal):
         return _("An extension request is already waiting for a decision.")
     return None
 
 
 def _part_pending(appeal: Appeal, user: User | None) -> str | None:
-    pending = CoHandling.objects.filter(
-        assignment_id=appeal.current_assignment_id,
-        department_id=getattr(user, "department_id", None),
-        submitted_at__isnull=True,
-    )
-    if not pending.exists():
+    if not _parts(appeal).get(getattr(user, "department_id", None)):
         return _("Your department has already submitted its part.")
     return None
 
@@ -121,7 +152,13 @@ TABLE: dict[str, Transition] = {
     t.action: t
     for t in (
         Transition("accept", gettext_lazy("Accept"), (S.SUBMITTED,), S.ACCEPTED, dispatcher),
-        Transition("reject", gettext_lazy("Reject"), (S.SUBMITTED,), S.REJECTED, dispatcher),
+        Transition(
+            "reject",
+            pgettext_lazy("appeal action", "Reject"),
+            (S.SUBMITTED,),
+            S.REJECTED,
+            dispatcher,
+        ),
         Transition("merge", gettext_lazy("Merge"), (S.SUBMITTED,), S.CLOSED, dispatcher),
         Transition("link", gettext_lazy("Link"), (*OPEN, S.CLOSED), None, dispatcher),
         Transition("assign", gettext_lazy("Assign"), (S.ACCEPTED,), S.ASSIGNED, dispatcher),
@@ -207,14 +244,21 @@ def check(appeal: Appeal, user: User | None, action: str) -> Transition:
 
 
 def available(appeal: Appeal, user: User) -> list[str]:
-    """The actions ``user`` could take on ``appeal`` right now, in table order."""
-    actions = []
-    for action, transition in TABLE.items():
-        if transition.may is system or appeal.status not in transition.sources:
-            continue
-        if not transition.may(user, appeal):
-            continue
-        if transition.wait is not None and transition.wait(appeal, user):
-            continue
-        actions.append(action)
-    return actions
+    """The actions ``user`` could take on ``appeal`` right now, in table order.
+
+    Reads each fact the rules need (co-handling parts, a pending extension, membership) once.
+    """
+    token = _facts.set({})
+    try:
+        actions = []
+        for action, transition in TABLE.items():
+            if transition.may is system or appeal.status not in transition.sources:
+                continue
+            if not transition.may(user, appeal):
+                continue
+            if transition.wait is not None and transition.wait(appeal, user):
+                continue
+            actions.append(action)
+        return actions
+    finally:
+        _facts.reset(token)

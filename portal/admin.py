@@ -8,8 +8,10 @@ from portal.models import (
     AuditLog,
     CalendarDay,
     CalendarYear,
+    Delivery,
     Department,
     Notification,
+    NotificationPreference,
     Region,
     User,
 )
@@ -123,6 +125,67 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
     list_select_related = ["recipient"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "by_email", "by_robot", "updated_at"]
+    list_filter = ["by_email", "by_robot"]
+    search_fields = ["user__username", "user__name"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: read-only, what was sent where and why it failed."""
+
+    list_display = [
+        "created_at",
+        "channel",
+        "status",
+        "subject",
+        "destination",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel"]
+    search_fields = ["key", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["notification__recipient", "department"]
+    fields = [
+        "key",
+        "channel",
+        "status",
+        "destination",
+        "subject",
+        "text",
+        "payload",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("to"))
+    def destination(self, obj: Delivery) -> str:
+        # The recipient or the department, never the robot's URL (it carries its token).
+        if obj.notification_id:
+            return str(obj.notification.recipient)
+        return str(obj.department)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditLog)

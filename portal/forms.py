@@ -25,3 +25,49 @@ class LoginForm(AuthenticationForm):
             code="invalid_login",
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )
+
+
+class NotificationPreferenceForm(forms.Form):
+    """A person's channels: in-app is always on; e-mail needs an address; the robot posts to the
+    group chat of the person's department."""
+
+    in_app = forms.BooleanField(
+        label=_("In the portal (the bell)"),
+        required=False,
+        disabled=True,
+        initial=True,
+        help_text=_("Always on."),
+    )
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    by_robot = forms.BooleanField(label=_("In my department's group chat (robot)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        department = user.department
+        if department is None:
+            self.fields["by_robot"].disabled = True
+            self.fields["by_robot"].help_text = _(
+                "Only for people of a department: its robot posts to the department's group chat."
+            )
+        elif not (department.webhook_kind and department.webhook_url):
+            self.fields["by_robot"].help_text = _(
+                "%(department)s has no robot yet; an administrator can set one up. Your choice "
+                "applies once it has."
+            ) % {"department": department.name}
+        else:
+            self.fields["by_robot"].help_text = _(
+                "Reminders about your appeals are posted to the group chat of %(department)s."
+            ) % {"department": department.name}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("by_email") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email", _("Enter an e-mail address to receive notifications by e-mail.")
+            )
+        if self.user.department is None:
+            cleaned["by_robot"] = False
+        return cleaned

@@ -14,6 +14,8 @@ class NavItem:
     url_name: str
     icon: str
     roles: tuple[str, ...]
+    # Reference pages sit under "More", so that the bar fits on one line.
+    more: bool = False
 
 
 ALL = tuple(Role.values)
@@ -40,11 +42,29 @@ MENU = (
         (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMIN),
     ),
     NavItem(_("Extensions"), "appeals:extensions", "calendar-plus", (Role.DEPARTMENT_HEAD,)),
+    NavItem(
+        _("Statistics"),
+        "appeals:stats",
+        "bar-chart-line",
+        (Role.LEADER, Role.ADMIN, Role.DISPATCHER, Role.DEPARTMENT_HEAD),
+    ),
+    NavItem(
+        _("Dialogue sessions"),
+        "enterprises:session-list",
+        "people",
+        (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR),
+    ),
+    NavItem(
+        _("Light-up days"),
+        "enterprises:celebration-list",
+        "lightbulb",
+        (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR),
+    ),
     NavItem(_("My enterprises"), "enterprises:my-enterprises", "building", (Role.ENTREPRENEUR,)),
-    NavItem(_("Departments"), "department-list", "diagram-3", ALL),
-    NavItem(_("Regions"), "region-browser", "geo-alt", ALL),
-    NavItem(_("Holiday calendar"), "calendar", "calendar3", ALL),
-    NavItem(_("API docs"), "api-docs", "code-slash", (Role.ADMIN, Role.DISPATCHER)),
+    NavItem(_("Departments"), "department-list", "diagram-3", ALL, more=True),
+    NavItem(_("Regions"), "region-browser", "geo-alt", ALL, more=True),
+    NavItem(_("Holiday calendar"), "calendar", "calendar3", ALL, more=True),
+    NavItem(_("API docs"), "api-docs", "code-slash", (Role.ADMIN, Role.DISPATCHER), more=True),
 )
 
 
@@ -53,7 +73,15 @@ def menu_for(user, current_path: str) -> list[dict]:
     for item in MENU:
         if user.role in item.roles:
             url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+            items.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "icon": item.icon,
+                    "active": False,
+                    "more": item.more,
+                }
+            )
     # One item is active: the longest URL the path lies under ("/appeals/inbox/" is the inbox,
     # not also the list at "/appeals/"); the home page only on itself.
     matches = [

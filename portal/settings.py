@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -125,7 +127,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections are checked before a request reuses them: after a PostgreSQL
+    # restart each worker reconnects instead of failing its next request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -144,13 +150,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
+# The Redis broker's options. A Redis that is down or unreachable must not hold up a request
+# that publishes: connecting gives up after 1 s, a Redis that accepts but does not answer after
+# 2 s (the worker's BRPOP waits 1 s and is read when the socket is ready, so 2 s is safe).
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    # The result backend (tasks that keep results): connect as fast, read a little longer.
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
 else:
     # The embedded default: a broker that needs no server (kombu's filesystem transport).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -169,6 +186,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing (after a commit, in a request) gives up quickly (see the socket timeouts above):
+# the outbox rows stay pending and the catch-up hands them over when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -176,9 +203,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.check_calendar_coverage",
         "schedule": 6 * 60 * 60,
     },
-    "close-unrated-replies": {
-        "task": "enterprises.tasks.close_unrated_replies",
+    # The deadline sweep: reminders, escalations and auto-closing of unrated replies.
+    "sweep-deadlines": {
+        "task": "enterprises.tasks.sweep_deadlines",
+        "schedule": env_int("REMINDER_SWEEP_SECONDS", default=300),
+    },
+    "overdue-digest": {
+        "task": "enterprises.tasks.send_overdue_digest",
+        "schedule": crontab(hour=8, minute=45),
+    },
+    # The day-before reminder of dialogue sessions; hourly, so a missed run catches up.
+    "session-reminders": {
+        "task": "enterprises.tasks.send_session_reminders",
         "schedule": 60 * 60,
+    },
+    # The delivery outbox's catch-up: what the broker or a dead worker left behind.
+    "requeue-deliveries": {
+        "task": "portal.tasks.requeue_deliveries",
+        "schedule": 60,
+    },
+    # The figures' roll-up: the days appeal steps marked, every minute; every day, nightly.
+    "refresh-figures": {
+        "task": "enterprises.tasks.refresh_figures",
+        "schedule": 60,
+    },
+    "rebuild-figures": {
+        "task": "enterprises.tasks.rebuild_figures",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
@@ -232,8 +283,15 @@ APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_MB", default=20) * 
 APPEAL_ATTACHMENTS_PER_STEP = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# A reply the enterprise does not rate closes itself after this many working days.
-APPEAL_AUTO_CLOSE_DAYS = env_int("APPEAL_AUTO_CLOSE_DAYS", default=7)
+# Reminders of the escalation ladder fire at this local time on their working day.
+REMINDER_HOUR = env_int("REMINDER_HOUR", default=8)
+REMINDER_MINUTE = env_int("REMINDER_MINUTE", default=30)
+if not (0 <= REMINDER_HOUR < 24 and 0 <= REMINDER_MINUTE < 60):
+    raise ImproperlyConfigured("REMINDER_HOUR must be 0–23 and REMINDER_MINUTE 0–59")
+# 企业亮灯日: how many approved celebrations one public screen shows on one day.
+CELEBRATIONS_PER_SCREEN_PER_DAY = env_int("CELEBRATIONS_PER_SCREEN_PER_DAY", default=3)
+if CELEBRATIONS_PER_SCREEN_PER_DAY < 1:
+    raise ImproperlyConfigured("CELEBRATIONS_PER_SCREEN_PER_DAY must be at least 1")
 # A closed appeal counts as "recent" for repeat detection for this many days.
 APPEAL_REPEAT_WINDOW_DAYS = 180
 STORAGES = {
@@ -260,7 +318,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -287,19 +345,55 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be 1")
+# A mail server that does not answer must not hold a worker for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongxin@localhost")
+
+# --- Notification channels ------------------------------------------------------------------
+# The portal's address as people outside it reach it: links in e-mails and robot posts.
+PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", ("http", "https")) or "http://127.0.0.1:8000"
+# Seconds to wait for a DingTalk or WeCom robot to answer.
+DELIVERY_WEBHOOK_TIMEOUT = env_int("DELIVERY_WEBHOOK_TIMEOUT", 5)
+# A failed delivery waits this many minutes after its 1st, 2nd, … failure; after
+# DELIVERY_MAX_ATTEMPTS attempts it is given up as failed.
+DELIVERY_BACKOFF_MINUTES = [1, 5, 30, 120]
+DELIVERY_MAX_ATTEMPTS = 5
+# A worker's hold on a delivery it is sending; after it the worker counts as dead.
+DELIVERY_LEASE_SECONDS = 300
+# How long a message handed to the broker is trusted before the catch-up hands over another.
+DELIVERY_REQUEUE_AFTER = 300
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False
+# Content-Security-Policy and Permissions-Policy: portal.middleware.SecurityHeadersMiddleware.
+# No page may be framed, the public kiosks included: a screen opens its page itself.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# SECURE_SSL=1: the portal is reached over HTTPS only, through a proxy that terminates TLS and sets
+# X-Forwarded-Proto. Plain HTTP is redirected (except the container's health check), browsers are
+# told to stay on HTTPS (HSTS) and cookies travel over TLS only.
+SECURE_SSL = env_bool("SECURE_SSL", default=False)
+if not DEBUG or SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
+    SESSION_COOKIE_SECURE = SECURE_SSL or env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SECURE_SSL:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Browsers' HSTS preload list is for public internet domains; an intranet host has no
+        # place on it, so the check's advice to send "preload" does not apply by default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal import workdays
 from portal.models import Role, User
-from portal.services import notify
+from portal.services import deliveries_requeue, deliveries_send, notify
 
 
 @shared_task
@@ -31,3 +31,16 @@ def check_calendar_coverage() -> list[int]:
             url=reverse("admin:portal_calendarday_changelist"),
         )
     return missing
+
+
+@shared_task(ignore_result=True)
+def deliver(delivery_ids: list[int]) -> dict[str, int]:
+    """Send these deliveries (at most a chunk of ids); each is claimed, so a rerun sends none
+    twice. The result is ignored: publishing must not touch the result backend."""
+    return deliveries_send(delivery_ids)
+
+
+@shared_task(ignore_result=True)
+def requeue_deliveries() -> int:
+    """The catch-up (beat, every minute): hand over what the broker or a dead worker left."""
+    return deliveries_requeue()

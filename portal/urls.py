@@ -5,12 +5,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from enterprises.urls import appeal_patterns
 from enterprises.views import accounts as enterprise_accounts
-from portal.views import accounts, health, pages, regions
+from enterprises.views import screens as screen_views
+from portal.views import accounts, health, notifications, pages, regions
 
 handler400 = "portal.views.errors.bad_request"
 handler403 = "portal.views.errors.permission_denied"
 handler404 = "portal.views.errors.page_not_found"
 handler500 = "portal.views.errors.server_error"
+
+# Pages of the shared core named in the ``portal`` namespace (older pages keep their plain names).
+portal_patterns = [
+    path(
+        "preferences/",
+        notifications.notification_preferences,
+        name="notification-preferences",
+    ),
+]
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -18,14 +28,21 @@ urlpatterns = [
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/register/", enterprise_accounts.register, name="register"),
-    path("notifications/", pages.notification_list, name="notification-list"),
-    path("notifications/read/", pages.notification_mark_read, name="notification-mark-read"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path(
+        "notifications/read/", notifications.notification_mark_read, name="notification-mark-read"
+    ),
+    path("notifications/", include((portal_patterns, "portal"))),
     path("departments/", pages.department_list, name="department-list"),
     path("calendar/", pages.holiday_calendar, name="calendar"),
     path("regions/", regions.region_browser, name="region-browser"),
     path("regions/children/", regions.region_children, name="region-children"),
     path("enterprises/", include("enterprises.urls")),
     path("appeals/", include((appeal_patterns, "appeals"))),
+    # Public kiosks of the light-up day screens: no login, read-only.
+    path("screens/<slug:slug>/", screen_views.kiosk, name="screen-kiosk"),
+    path("screens/<slug:slug>/feed/", screen_views.kiosk_feed, name="screen-feed"),
+    path("screens/<slug:slug>/images/<int:pk>/", screen_views.kiosk_image, name="screen-image"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

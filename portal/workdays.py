@@ -83,19 +83,32 @@ def _check_year(table: _Table, year: int) -> None:
     if year in table.covered_years or year in _warned_years:
         return
     _warned_years.add(year)
-    uncovered = cache.get(UNCOVERED_CACHE_KEY) or set()
+    uncovered = _cached_uncovered()
     if year not in uncovered:
         logger.warning(
             "The holiday calendar has no arrangement for %s; counting Monday to Friday as "
             "working days. Enter the year's holidays in the admin.",
             year,
         )
-        cache.set(UNCOVERED_CACHE_KEY, uncovered | {year}, timeout=None)
+        try:
+            cache.set(UNCOVERED_CACHE_KEY, uncovered | {year}, timeout=None)
+        except Exception:  # the cache (Redis) is down: the warning above is on record
+            logger.warning("The cache is unavailable: the calendar banner may miss %s", year)
+
+
+def _cached_uncovered() -> set[int]:
+    # The banner is a convenience: a cache (Redis) outage must not turn pages or deadlines
+    # into errors.
+    try:
+        return cache.get(UNCOVERED_CACHE_KEY) or set()
+    except Exception:
+        logger.warning("The cache is unavailable: the calendar banner cannot be read")
+        return set()
 
 
 def uncovered_years_asked() -> list[int]:
     """Years someone asked about that the table did not cover, and still does not."""
-    asked = cache.get(UNCOVERED_CACHE_KEY) or set()
+    asked = _cached_uncovered()
     covered = _load().covered_years
     return sorted(y for y in asked if y not in covered)
 

@@ -30,6 +30,29 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own on a free port (see ``tests/redis_server.py``), which the
+    test may stop and start; nothing else uses it, whatever REDIS_URL says."""
+    from tests.redis_server import RedisServer, redis_server_binary
+
+    if redis_server_binary() is None:
+        need_service("redis-server is not installed")
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def robot_server():
+    """A DingTalk/WeCom robot stand-in on 127.0.0.1 (see ``tests/robot_server.py``)."""
+    from tests.robot_server import RobotServer
+
+    server = RobotServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def postgres(settings):
     from django.db import connection
 

@@ -15,6 +15,7 @@ from enterprises.models import (
     Source,
 )
 from enterprises.selectors import timeline
+from portal.api.serializers import ApiErrorSerializer as ApiErrorSerializer  # this app's views
 from portal.api.serializers import IdNameSerializer
 
 
@@ -48,13 +49,6 @@ class RegisteredSerializer(serializers.Serializer):
 
 
 # --- the appeal loop ------------------------------------------------------------------------
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """The error body of every failure (portal.api.errors); 400s add a list per bad field."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 class AppealCategorySerializer(serializers.ModelSerializer):
@@ -143,6 +137,8 @@ class AppealDetailSerializer(AppealListSerializer):
     original_due_at = serializers.DateField(
         source="original_due_date", read_only=True, allow_null=True
     )
+    # "" until the enterprise rates the reply (a read-only field would lose allow_blank).
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)
     actions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()

@@ -1,11 +1,8 @@
 import keyword
 
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -65,31 +62,6 @@ class RegisterView(APIView):
 
 
 # --- the appeal loop ------------------------------------------------------------------------
-
-
-class StrictBooleanField(forms.Field):
-    """``true``/``false`` (or ``1``/``0``); anything else is a 400, not silently ignored."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        lowered = str(value).strip().lower()
-        if lowered in ("true", "1"):
-            return True
-        if lowered in ("false", "0"):
-            return False
-        raise forms.ValidationError(_("Use true or false."), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class AppealApiFilterSet(AppealFilterSet):
-    """The pages' filters, with yes/no parameters that reject what they cannot read."""
-
-    overdue = StrictBooleanFilter(label=gettext_lazy("Overdue"), method="filter_overdue")
-    supervised = StrictBooleanFilter(label=gettext_lazy("Supervised"), field_name="is_supervised")
 
 
 CHECK_ORDER = (
@@ -165,7 +137,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     appeal's row lock (so of two people acting at once, the second gets a 409).
     """
 
-    filterset_class = AppealApiFilterSet
+    # The pages' filters: one FilterSet for pages, API and exports.
+    filterset_class = AppealFilterSet
     lookup_value_regex = r"[0-9]+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.forms.directory import EnterprisePickerField
 from enterprises.models import (
@@ -201,7 +202,7 @@ class AcceptForm(ActionForm):
 
 class RejectForm(ActionForm):
     action = "reject"
-    submit_label = _("Reject")
+    submit_label = pgettext_lazy("appeal action", "Reject")
     button = "btn-outline-danger"
     icon = "x-lg"
     intro = _("The enterprise reads the reason.")

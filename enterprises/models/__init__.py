@@ -14,6 +14,13 @@ from enterprises.models.appeals import (
     Source,
     Status,
 )
+from enterprises.models.celebrations import (
+    Celebration,
+    CelebrationKind,
+    CelebrationStatus,
+    Screen,
+    ScreenOrientation,
+)
 from enterprises.models.directory import (
     Enterprise,
     EnterpriseSize,
@@ -21,25 +28,53 @@ from enterprises.models.directory import (
     ListingStatus,
     Membership,
 )
+from enterprises.models.reminders import EscalationRule, OverdueDigest, Reminder, Trigger
+from enterprises.models.sessions import (
+    DialogueSession,
+    InvitationAnswer,
+    SessionExpert,
+    SessionInvitation,
+    SessionReminder,
+    SessionStatus,
+)
+from enterprises.models.stats import AppealStatsDay, AppealStatsMark, AppealStatsRollup
 
 __all__ = [
     "Appeal",
     "AppealCategory",
     "AppealCounter",
     "AppealEvent",
+    "AppealStatsDay",
+    "AppealStatsMark",
+    "AppealStatsRollup",
     "Assignment",
     "Attachment",
+    "Celebration",
+    "CelebrationKind",
+    "CelebrationStatus",
     "CoHandling",
+    "DialogueSession",
     "Enterprise",
     "EnterpriseSize",
+    "EscalationRule",
     "Extension",
     "IndustryChain",
     "InfoRequest",
+    "InvitationAnswer",
     "ListingStatus",
     "Membership",
+    "OverdueDigest",
     "Priority",
     "Rating",
+    "Reminder",
     "RepeatCandidate",
+    "Screen",
+    "ScreenOrientation",
+    "SessionExpert",
+    "SessionInvitation",
+    "SessionReminder",
+    "SessionStatus",
     "Source",
     "Status",
+    "Trigger",
 ]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Role
 
@@ -17,7 +18,8 @@ from portal.models import Role
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    # 不予受理: not the membership's "rejected" (驳回).
+    REJECTED = "rejected", pgettext_lazy("appeal status", "Rejected")
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")
     REPLIED = "replied", _("Replied")
@@ -189,6 +191,11 @@ class Appeal(models.Model):
     extended = models.BooleanField(_("extended"), default=False)
     awaiting_info = models.BooleanField(_("waiting for the enterprise"), default=False)
     stopped_days = models.PositiveIntegerField(_("working days the clock stopped"), default=0)
+    # Working days from acceptance to closure less the clock stops, stored when the appeal
+    # closes (the figures' handling time); null while open, and for merged repeats.
+    handling_days = models.PositiveIntegerField(
+        _("handling time (working days)"), null=True, blank=True, editable=False
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -218,7 +225,25 @@ class Appeal(models.Model):
         related_name="merged_appeals",
     )
     linked = models.ManyToManyField("self", verbose_name=_("linked appeals"), blank=True)
+    # A need raised at a dialogue session (source ``session``), with the host leader's
+    # instruction (交办意见) recorded when it was raised.
+    session = models.ForeignKey(
+        "enterprises.DialogueSession",
+        verbose_name=_("dialogue session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    session_instruction = models.TextField(
+        _("instruction (交办意见)"), blank=True, default="", max_length=2000
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # When the deadline sweep must next look at this appeal (null: nothing can fire). Services
+    # set it to "now" on every step; the sweep fires what is due and moves it to the next rung.
+    next_reminder_at = models.DateTimeField(
+        _("next reminder check"), null=True, blank=True, editable=False
+    )
 
     objects = AppealQuerySet.as_manager()
 
@@ -250,6 +275,10 @@ class Appeal(models.Model):
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("id")), name="appeal_not_merged_into_itself"
             ),
+            models.CheckConstraint(
+                condition=Q(session__isnull=True) | Q(source=Source.SESSION),
+                name="appeal_session_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["-submitted_at", "-id"], name="appeal_newest"),
@@ -264,6 +293,11 @@ class Appeal(models.Model):
                 name="appeal_unanswered_due",
             ),
             models.Index(fields=["accepted_at"], name="appeal_by_acceptance"),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="appeal_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -464,7 +498,7 @@ class AppealEvent(models.Model):
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Submitted")
         ACCEPT = "accept", _("Accepted")
-        REJECT = "reject", _("Rejected")
+        REJECT = "reject", pgettext_lazy("appeal status", "Rejected")
         MERGE = "merge", _("Merged into another appeal")
         LINK = "link", _("Linked to another appeal")
         ASSIGN = "assign", _("Assigned")
@@ -482,6 +516,7 @@ class AppealEvent(models.Model):
         AUTO_CLOSE = "auto_close", _("Closed without a rating")
         CALLBACK = "callback", _("Call-back recorded")
         ATTACH = "attach", _("File attached")
+        INSTRUCT = "instruct", _("Instruction from the dialogue session")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -114,7 +114,7 @@ def appeal_for(user: User, pk: int) -> Appeal:
     """One appeal in ``user``'s scope, or ``Http404``."""
     return get_object_or_404(
         appeals_for(user).select_related(
-            "submitted_by", "current_assignment", "merged_into", "enterprise__region"
+            "submitted_by", "current_assignment", "merged_into", "enterprise__region", "session"
         ),
         pk=pk,
     )

@@ -5,10 +5,10 @@ Of two people acting on the same appeal at once, the second waits for the first'
 finds the status changed and gets a ``Conflict`` — nothing is half-written.
 """
 
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -35,6 +35,7 @@ from enterprises.models import (
 from enterprises.models.appeals import CloseReason
 from enterprises.services.attachments import attachments_add
 from enterprises.services.repeats import repeat_candidates_record
+from enterprises.services.stats import handling_days, mark_appeal
 from portal.exceptions import Conflict
 from portal.models import Department, Role, User
 from portal.services import notify
@@ -44,6 +45,7 @@ __all__ = [
     "appeal_accept",
     "appeal_approve_extension",
     "appeal_assign",
+    "appeal_auto_close",
     "appeal_callback",
     "appeal_decline_extension",
     "appeal_extend",
@@ -59,6 +61,7 @@ __all__ = [
     "appeal_submit",
     "appeal_submit_part",
     "appeal_supervise",
+    "auto_close_days",
     "close_unrated_replies",
     "default_due_date",
     "next_number",
@@ -101,11 +104,17 @@ def _record(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> AppealEvent:
+    at = at or timezone.now()
+    # Every step may change what the escalation ladder owes this appeal: the deadline sweep
+    # looks at it again on its next run (enterprises.services.reminders).
+    Appeal.objects.filter(pk=appeal.pk).update(next_reminder_at=at)
+    appeal.next_reminder_at = at
+    mark_appeal(appeal)  # the figures count its day live until the roll-up catches up
     return AppealEvent.objects.create(
         appeal=appeal,
         action=action,
         actor=actor,
-        at=at or timezone.now(),
+        at=at,
         from_status=from_status,
         to_status=appeal.status,
         note=note,
@@ -133,14 +142,19 @@ def _dispatchers():
     return User.objects.filter(is_active=True, role=Role.DISPATCHER)
 
 
-def _tell(recipients, kind: str, appeal: Appeal, title: str, body: str = "") -> None:
+def _tell(
+    recipients, kind: str, appeal: Appeal, title: str, body: str = "", departments=()
+) -> None:
+    """Notify people in the app, and through the channels they chose; ``departments`` also get
+    a post from their robot (DingTalk/WeCom) when one of their recipients wants it."""
     notify(
-        recipients=recipients,
+        recipients=list(recipients),
         kind=kind,
         title=title,
         body=body,
         url=appeal.get_absolute_url(),
         target=appeal,
+        webhook_departments=[d for d in departments if d is not None],
     )
 
 
@@ -250,7 +264,9 @@ def appeal_submit(
 
     now = timezone.now()
     appeal = Appeal.objects.create(
-        number=next_number(timezone.localdate(now).year),
+        # A provisional, unique placeholder: the number is drawn last (below), so that the
+        # year's counter row stays locked for the end of the transaction only.
+        number=f"~{secrets.token_hex(9)}",
         enterprise=enterprise,
         submitted_by=actor,
         title=title.strip(),
@@ -262,6 +278,8 @@ def appeal_submit(
     event = _record(appeal, Action.SUBMIT, actor, from_status="", at=now)
     attachments_add(appeal=appeal, actor=actor, files=files, event=event)
     repeat_candidates_record(appeal)
+    appeal.number = next_number(timezone.localdate(now).year)
+    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
     _tell(
         _dispatchers(),
         "submitted",
@@ -494,7 +512,7 @@ def appeal_assign(
         "number": appeal.number,
         "due": due.isoformat(),
     }
-    _tell(_department_staff(lead.pk, Role.HANDLER), "assigned", appeal, title)
+    _tell(_department_staff(lead.pk, Role.HANDLER), "assigned", appeal, title, departments=[lead])
     for co_department in co:
         _tell(
             _department_staff(co_department.pk, Role.HANDLER),
@@ -502,6 +520,7 @@ def appeal_assign(
             appeal,
             _("Your department co-handles appeal %(number)s; your part is due %(due)s")
             % {"number": appeal.number, "due": co_due.isoformat()},
+            departments=[co_department],
         )
     return appeal
 
@@ -717,6 +736,7 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: str, comment: str = "") 
             now,
             CloseReason.RATED,
         )
+        appeal.handling_days = handling_days(appeal)
     appeal.save()
     _record(
         appeal,
@@ -735,6 +755,7 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: str, comment: str = "") 
             _("The enterprise sent appeal %(number)s back for re-handling")
             % {"number": appeal.number},
             body=comment,
+            departments=[appeal.lead_department],
         )
     else:
         _tell(
@@ -868,6 +889,7 @@ def appeal_supervise(*, appeal: Appeal, actor: User, note: str) -> Appeal:
         _("Appeal %(number)s is now supervised by %(leader)s")
         % {"number": appeal.number, "leader": actor.display_name},
         body=note,
+        departments=[appeal.lead_department],
     )
     return appeal
 
@@ -891,13 +913,57 @@ def appeal_callback(*, appeal: Appeal, actor: User, rating: str, note: str = "")
     return appeal
 
 
-def close_unrated_replies(*, today: date | None = None) -> int:
-    """Close every reply the enterprise left unrated for ``APPEAL_AUTO_CLOSE_DAYS`` working days.
+def appeal_auto_close(*, appeal: Appeal, days: int, now: datetime | None = None) -> bool:
+    """Close a reply left unrated for ``days`` working days (自动办结) and tell the enterprise.
 
-    Each appeal closes in its own transaction under its row lock, so this may run twice at once.
+    The caller holds the appeal's row lock (the deadline sweep does). Returns False, changing
+    nothing, when the appeal is no longer an unrated reply.
     """
+    now = now or timezone.now()
+    if appeal.status != Status.REPLIED:
+        return False
+    transitions.check(appeal, None, "auto_close")
+    appeal.status, appeal.closed_at, appeal.close_reason = Status.CLOSED, now, CloseReason.AUTO
+    appeal.handling_days = handling_days(appeal)
+    appeal.save(
+        update_fields=["status", "closed_at", "close_reason", "handling_days", "updated_at"]
+    )
+    _record(
+        appeal,
+        Action.AUTO_CLOSE,
+        None,
+        from_status=Status.REPLIED,
+        note=_("Closed automatically: no rating within %(days)d working days.") % {"days": days},
+        at=now,
+    )
+    _tell(
+        _members(appeal),
+        "closed",
+        appeal,
+        _("Appeal %(number)s was closed without your rating") % {"number": appeal.number},
+    )
+    return True
+
+
+def auto_close_days() -> int | None:
+    """Working days an unrated reply waits before it closes: the ladder's auto-close rung
+    (admin-editable), or None when an administrator switched it off."""
+    from enterprises.models import EscalationRule
+
+    rule = EscalationRule.objects.filter(auto_close=True, is_active=True).first()
+    return rule.offset_days if rule else None
+
+
+def close_unrated_replies(*, today: date | None = None) -> int:
+    """Close every reply left unrated for the auto-close rung's working days, at once.
+
+    The deadline sweep does this one appeal at a time as replies come due; this catches up in
+    bulk (``seed_demo`` uses it). Each appeal closes under its own row lock.
+    """
+    days = auto_close_days()
+    if days is None:
+        return 0
     today = today or timezone.localdate()
-    days = settings.APPEAL_AUTO_CLOSE_DAYS
     # Replies on or before this day have waited long enough.
     cutoff = add_working_days(today, -days)
     cutoff_at = timezone.make_aware(datetime.combine(cutoff, datetime.max.time()))
@@ -909,28 +975,5 @@ def close_unrated_replies(*, today: date | None = None) -> int:
             appeal = Appeal.objects.select_for_update().get(pk=pk)
             if appeal.status != Status.REPLIED or timezone.localdate(appeal.replied_at) > cutoff:
                 continue
-            transitions.check(appeal, None, "auto_close")
-            now = timezone.now()
-            appeal.status, appeal.closed_at, appeal.close_reason = (
-                Status.CLOSED,
-                now,
-                CloseReason.AUTO,
-            )
-            appeal.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
-            _record(
-                appeal,
-                Action.AUTO_CLOSE,
-                None,
-                from_status=Status.REPLIED,
-                note=_("Closed automatically: no rating within %(days)d working days.")
-                % {"days": days},
-                at=now,
-            )
-            _tell(
-                _members(appeal),
-                "closed",
-                appeal,
-                _("Appeal %(number)s was closed without your rating") % {"number": appeal.number},
-            )
-            closed += 1
+            closed += appeal_auto_close(appeal=appeal, days=days)
     return closed

@@ -118,6 +118,7 @@ EVENT_ICONS = {
     "auto_close": ("hourglass-bottom", "secondary"),
     "callback": ("telephone", "info"),
     "attach": ("paperclip", "secondary"),
+    "instruct": ("megaphone", "primary"),
 }
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -280,7 +281,10 @@ def _department_inbox(request: HttpRequest) -> HttpResponse:
             to_attr="our_parts",
         )
     )
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(appeals, PAGE_SIZE)
+    # The tab counts already hold this tab's size: spare the paginator a second COUNT.
+    paginator.count = counts[tab]
+    page = paginator.get_page(request.GET.get("page"))
     _mark_due(page.object_list, today)
     for appeal in page.object_list:
         appeal.is_lead = appeal.lead_department_id == user.department_id
@@ -515,11 +519,11 @@ def _render_detail(
             )
         )
     appeal.due = selectors.due_state(appeal)
-    # Linked appeals and those merged into this one, in one query (a merged one is linked too).
+    # Linked appeals and those merged into this one, in one query: merging links the two, so
+    # the link table finds both through its index (an OR with ``merged_into`` would scan).
     related = list(
         Appeal.objects.visible_to(user)
-        .filter(Q(linked=appeal) | Q(merged_into=appeal))
-        .distinct()
+        .filter(pk__in=appeal.linked.values("pk"))
         .order_by("submitted_at", "id")
     )
     assign = next((f for f in forms if f.action == "assign"), None)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,6 +25,25 @@ logger = logging.getLogger("portal.api")
 class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class LockedOut(exceptions.APIException):
+    """Too many wrong passwords for this user name (django-axes): 429 with Retry-After."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self, minutes: int):
+        self.wait = minutes * 60  # DRF's handler turns ``wait`` into the Retry-After header
+        super().__init__(
+            ngettext(
+                "Too many wrong passwords. The account is locked; try again in %(minutes)s minute.",
+                "Too many wrong passwords. The account is locked; try again in %(minutes)s "
+                "minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
 
 
 def _as_drf(exc: Exception) -> Exception:

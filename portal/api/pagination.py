@@ -1,9 +1,39 @@
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
 class PortalPagination(PageNumberPagination):
-    """``{"count","next","previous","results"}`` pages; ``page_size`` may be asked for, up to 100."""
+    """``{"count","next","previous","results"}`` pages; ``page_size`` may be asked for, up to 100.
+
+    A ``page_size`` that is not a whole number of at least 1 is a 400 (DRF would quietly use the
+    default); more than 100 gives 100. An empty one means "not given", as HTML forms send it.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give the page size as a whole number of at least 1.")
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters

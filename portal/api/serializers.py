@@ -1,9 +1,18 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.errors import LockedOut
 from portal.models import Department, Notification, Region, User
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The error body of every failure (portal.api.errors); 400s add a list per bad field."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
 
 
 class IdNameSerializer(serializers.Serializer):
@@ -16,11 +25,12 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):
-        user = authenticate(
-            request=self.context.get("request"),
-            username=attrs["username"],
-            password=attrs["password"],
-        )
+        request = self.context.get("request")
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None and getattr(request, "axes_locked_out", False):
+            # django-axes refused to check the password: say so, not "wrong password". Each
+            # attempt while locked starts the cool-off again, so it lasts the whole period.
+            raise LockedOut(minutes=round(settings.AXES_COOLOFF_TIME * 60))
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Wrong user name or password.")]}, code="authorization"

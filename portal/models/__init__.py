@@ -3,7 +3,7 @@
 from portal.models.audit import AuditLog
 from portal.models.calendar import CalendarDay, CalendarYear
 from portal.models.departments import Department
-from portal.models.notifications import Notification
+from portal.models.notifications import Delivery, Notification, NotificationPreference
 from portal.models.regions import Region
 from portal.models.users import Role, User
 
@@ -11,8 +11,10 @@ __all__ = [
     "AuditLog",
     "CalendarDay",
     "CalendarYear",
+    "Delivery",
     "Department",
     "Notification",
+    "NotificationPreference",
     "Region",
     "Role",
     "User",

@@ -1,18 +1,16 @@
-"""The shared pages: a home page per role, notifications, departments and the holiday calendar."""
+"""The shared pages: a home page per role, departments and the holiday calendar."""
 
 import calendar as month_calendar
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from portal import selectors, services, workdays
-from portal.models import CalendarDay, Department, Notification
+from portal import selectors, workdays
+from portal.models import CalendarDay, Department
 
 
 @login_required
@@ -20,37 +18,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page with what it has to do today."""
     context = selectors.home_context(request.user)
     return render(request, f"portal/home/{context['template_role']}.html", context)
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.visible_to(request.user).select_related("target_type")
-    if request.GET.get("unread") == "1":
-        notifications = notifications.unread()
-    page = Paginator(notifications, 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/notifications.html",
-        {"page": page, "only_unread": request.GET.get("unread") == "1"},
-    )
-
-
-@login_required
-@require_POST
-def notification_mark_read(request: HttpRequest) -> HttpResponse:
-    """Mark one notification (``id``) or all of them read, then go back to the list or its link."""
-    if "id" not in request.POST:
-        services.notifications_mark_read(user=request.user)
-        return redirect("notification-list")
-    try:
-        notification_id = int(request.POST["id"])
-    except ValueError:
-        return redirect("notification-list")  # a malformed id marks nothing
-    notification = Notification.objects.visible_to(request.user).filter(pk=notification_id).first()
-    services.notifications_mark_read(user=request.user, ids=[notification_id])
-    if notification and notification.url and request.POST.get("follow") == "1":
-        return redirect(notification.url)
-    return redirect("notification-list")
 
 
 @login_required

@@ -41,7 +41,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    # Playwright polls ``wait_for_function`` predicates with eval, which the portal's
+    # Content-Security-Policy forbids; these tests look at behaviour, and the policy itself is
+    # tested without the bypass in tests/browser/test_csp.py.
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 860}, locale="zh-CN", bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -8,7 +8,15 @@ from tests.factories import EnterpriseFactory, MembershipFactory, appeal_in
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["industrychain", "appealcategory", "enterprise", "membership", "appeal"]
+MODELS = [
+    "industrychain",
+    "appealcategory",
+    "enterprise",
+    "membership",
+    "appeal",
+    "escalationrule",
+    "reminder",
+]
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
-"""Two people acting on one appeal at once, on PostgreSQL with real connections: one wins.
+"""Two people acting on one appeal at once, on PostgreSQL with real connections: one wins, the
+other gets a 409 that tells them to reload, and the timeline records the step once.
 
 Each service is slowed down between its checks and its writes, so without the row lock both
-threads would read the same status and both would "succeed".
+threads would read the same status and both would "succeed". The races run on the services and
+again through the API (each thread a client of its own).
 """
 
 import threading
@@ -10,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from enterprises import services
 from enterprises.models import Appeal, AppealEvent, Assignment
@@ -130,3 +133,67 @@ def test_concurrent_submissions_get_distinct_gap_free_numbers(people):
     numbers = sorted(r.number for r in results)
     year = numbers[0][3:7]
     assert numbers == [f"QH-{year}-{n:06d}" for n in range(1, 9)]
+
+
+# --- the same races through the API, as two people's browsers or scripts make them -------------
+
+
+def _post_as(user, path: str, data: dict):
+    """A call that POSTs ``data`` to ``path`` as ``user`` (logged in now, posting in a thread)."""
+    client = Client()
+    client.force_login(user)
+    return lambda: client.post(path, data, content_type="application/json")
+
+
+def _one_wins(responses) -> dict:
+    """One 200 and one 409 whose message says what to do; returns the 409's body."""
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
+    (conflict,) = [r.json() for r in responses if r.status_code == 409]
+    assert conflict["code"] == "conflict"
+    assert "Reload" in conflict["detail"] or "刷新" in conflict["detail"], conflict
+    return conflict
+
+
+def _timeline(user, appeal) -> list[str]:
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/api/v1/appeals/{appeal.pk}/")
+    assert response.status_code == 200
+    return [event["action"] for event in response.json()["events"]]
+
+
+def test_two_dispatchers_assigning_at_once_through_the_api(people):
+    first, second = people["dispatchers"]
+    appeal = appeal_in("accepted", entrepreneur=people["entrepreneur"], dispatcher=first)
+    path = f"/api/v1/appeals/{appeal.pk}/assign/"
+    with _slow_record():
+        responses = _race(
+            _post_as(first, path, {"department": people["department"].pk}),
+            _post_as(second, path, {"department": people["other"].pk}),
+        )
+    _one_wins(responses)
+    (winner,) = [r.json() for r in responses if r.status_code == 200]
+    appeal.refresh_from_db()
+    assert appeal.lead_department_id == winner["department"]["id"]
+    assert Assignment.objects.filter(appeal=appeal).count() == 1
+    assert _timeline(first, appeal).count("assign") == 1
+
+
+def test_two_handlers_replying_at_once_through_the_api(people):
+    one, two = people["handlers"]
+    appeal = appeal_in(
+        "in_progress",
+        entrepreneur=people["entrepreneur"],
+        dispatcher=people["dispatchers"][0],
+        handler=one,
+    )
+    path = f"/api/v1/appeals/{appeal.pk}/reply/"
+    with _slow_record():
+        responses = _race(
+            _post_as(one, path, {"content": "已协调银行完成续贷。"}),
+            _post_as(two, path, {"content": "已电话告知企业办理进度。"}),
+        )
+    _one_wins(responses)
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.reply_count) == ("replied", 1)
+    assert _timeline(one, appeal).count("reply") == 1

@@ -778,11 +778,11 @@ def test_menu_items_per_role(client, entrepreneur, dispatcher, handler, leader, 
     head = UserFactory(role="department_head", department=handler.department)
     expected = {
         entrepreneur: {"/appeals/", "/appeals/new/"},
-        dispatcher: {"/appeals/inbox/", "/appeals/"},
+        dispatcher: {"/appeals/inbox/", "/appeals/", "/appeals/stats/"},
         handler: {"/appeals/inbox/", "/appeals/"},
-        head: {"/appeals/inbox/", "/appeals/", "/appeals/extensions/"},
-        leader: {"/appeals/"},
-        admin_user: {"/appeals/"},
+        head: {"/appeals/inbox/", "/appeals/", "/appeals/extensions/", "/appeals/stats/"},
+        leader: {"/appeals/", "/appeals/stats/"},
+        admin_user: {"/appeals/", "/appeals/stats/"},
     }
     for user, urls in expected.items():
         client.force_login(user)

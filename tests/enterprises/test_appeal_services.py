@@ -535,14 +535,6 @@ def test_unrated_replies_close_after_seven_working_days(
     assert Notification.objects.filter(recipient=colleague, kind="closed").exists()
 
 
-def test_the_celery_task_wraps_the_service(clock, entrepreneur, dispatcher, handler):
-    from enterprises.tasks import close_unrated_replies
-
-    appeal_in("replied", entrepreneur=entrepreneur, dispatcher=dispatcher, handler=handler)
-    clock.set(add_working_days(clock.now.date(), 8))
-    assert close_unrated_replies.apply().get() == 1
-
-
 # --- the timeline is append-only --------------------------------------------------------------
 
 

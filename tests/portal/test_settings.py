@@ -30,6 +30,8 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
         ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
+        ({"REMINDER_HOUR": "25"}, "REMINDER_HOUR"),
+        ({"REMINDER_SWEEP_SECONDS": "often"}, "REMINDER_SWEEP_SECONDS"),
         ({"DJANGO_DEBUG": "0", "SECRET_KEY": "", "FIELD_ENCRYPTION_KEY": "x"}, "SECRET_KEY"),
         (
             {"DJANGO_DEBUG": "0", "SECRET_KEY": "s", "FIELD_ENCRYPTION_KEY": ""},

@@ -12,6 +12,9 @@ transaction per batch, with ids allocated up front; sequences are reset and (on 
 tables vacuumed and analysed at the end. The same ``--seed`` on the same starting database
 writes the same data.
 
+At the end it rebuilds the figures' roll-up (``enterprises.services.stats.rebuild``), which the
+bulk inserts bypass.
+
 It is for benchmark databases only: it refuses to run with ``DJANGO_DEBUG=0`` unless ``--force``
 is given, and nothing else may write appeals while it runs (ids are allocated up front).
 No notifications are written.
@@ -49,6 +52,8 @@ from enterprises.models import (
     Membership,
     RepeatCandidate,
 )
+from enterprises.services import stats as figures
+from enterprises.services.appeals import auto_close_days
 from portal.models import Department, Region, Role, User
 from portal.regions import QUZHOU_CODE, ensure_built_in_regions
 from portal.validators import USCC_CHARSET, compute_uscc_check
@@ -280,12 +285,32 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument("--batch", type=int, default=10_000, help="appeals per transaction")
         parser.add_argument(
+            "--open-share",
+            type=float,
+            default=0.0,
+            help=(
+                "besides the natural mix, this share of appeals is left open (accepted, assigned "
+                "or in progress, never answered), e.g. 0.3 for the deadline sweep's benchmark"
+            ),
+        )
+        parser.add_argument(
             "--force", action="store_true", help="run even with DJANGO_DEBUG=0 (not production!)"
         )
 
-    def handle(self, *args, appeals: int, seed: int, batch: int, force: bool, **options):
+    def handle(
+        self,
+        *args,
+        appeals: int,
+        seed: int,
+        batch: int,
+        force: bool,
+        open_share: float = 0.0,
+        **options,
+    ):
         if appeals < 1 or appeals > 10**8:
             raise CommandError("--appeals must be between 1 and 100000000.")
+        if not 0 <= open_share <= 1:
+            raise CommandError("--open-share must be between 0 and 1.")
         if batch < 1:
             raise CommandError("--batch must be at least 1.")
         if not settings.DEBUG and not force:
@@ -294,11 +319,18 @@ class Command(BaseCommand):
                 "--force, so that it never lands in a production database by accident."
             )
         started = time.monotonic()
-        bench = Bench(appeals=appeals, seed=seed, batch=batch, stdout=self.stdout)
+        bench = Bench(
+            appeals=appeals, seed=seed, batch=batch, stdout=self.stdout, open_share=open_share
+        )
         bench.prepare()
         prepared = time.monotonic()
         bench.generate()
         finished = time.monotonic()
+        rebuilt = figures.rebuild()  # the figures' roll-up, from the appeals just written
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE enterprises_appealstatsrollup")
+        rolled_up = time.monotonic()
         rows = bench.writer.rows_written
         self.stdout.write(
             self.style.SUCCESS(
@@ -308,16 +340,23 @@ class Command(BaseCommand):
                 f"{rows / (finished - prepared):,.0f} rows/s."
             )
         )
+        self.stdout.write(
+            f"Figures roll-up rebuilt: {rebuilt.days} days, {rebuilt.rows} day rows, in "
+            f"{rolled_up - finished:.1f} s."
+        )
 
 
 class Bench:
-    def __init__(self, *, appeals: int, seed: int, batch: int, stdout):
+    def __init__(self, *, appeals: int, seed: int, batch: int, stdout, open_share: float = 0.0):
         self.n = appeals
+        self.open_share = open_share
         self.batch = batch
         self.rng = random.Random(seed)
         self.stdout = stdout
         self.writer = Writer()
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        # The ladder's auto-close rung, as the sweep would apply it (7 when switched off).
+        self.auto_close_days = auto_close_days() or 7
         self.now = timezone.localtime(timezone.now(), self.tz)
         self.start = self.now - dt.timedelta(days=SPAN_DAYS)
 
@@ -553,6 +592,7 @@ class Bench:
                 "extended",
                 "awaiting_info",
                 "stopped_days",
+                "handling_days",
                 "submitted_at",
                 "accepted_at",
                 "assigned_at",
@@ -800,6 +840,7 @@ class Bench:
                 a["extended"],
                 a["awaiting_info"],
                 a["stopped_days"],
+                self._handling_days(a),
                 submitted,
                 a["accepted_at"],
                 a["assigned_at"],
@@ -818,11 +859,24 @@ class Bench:
             )
         )
 
+    def _handling_days(self, a) -> int | None:
+        """As the services store it at closure (``enterprises.services.stats.handling_days``)."""
+        if a["status"] != "closed" or a["accepted_at"] is None or a["merged_into"] is not None:
+            return None
+        accepted, closed = (a[k].astimezone(self.tz).date() for k in ("accepted_at", "closed_at"))
+        return max(0, self.calendar.between(accepted, closed) - a["stopped_days"])
+
     def _life(self, aid, a, event, t, enterprise_id, member_id, handle_days, sign_days, preferred):
         """Walk one appeal through the loop until its next step would fall after now."""
         rng, now, cal = self.rng, self.now, self.calendar
         dispatcher = rng.choice(self.dispatchers)
         fate = rng.random()
+        # Held open on purpose (--open-share): stops at one of the unanswered statuses. Without
+        # the option no random number is drawn, so a seed writes what it always wrote.
+        hold = None
+        if self.open_share and rng.random() < self.open_share:
+            hold = rng.choice(("accepted", "assigned", "in_progress", "in_progress"))
+            fate = 0.5  # neither rejected nor merged
 
         if fate < 0.05:  # rejected
             t = self._later(t, rng.choice((0, 0, 1)))
@@ -862,6 +916,8 @@ class Bench:
             return
         a.update(status="accepted", accepted_at=t)
         event("accept", dispatcher, t, "submitted")
+        if hold == "accepted":
+            return
 
         t = self._later(t, rng.choice((0, 0, 1)))
         if t > now:
@@ -877,6 +933,8 @@ class Bench:
         if rng.random() < 0.08 and len(self.departments) > 1:
             co = rng.choice([d for d in self.departments if d != department])
         assignment = self._assign(aid, a, event, t, dispatcher, department, co, sign_days)
+        if hold == "assigned":
+            return
 
         if rng.random() < 0.04:  # returned as misrouted, then routed again
             returned = self._later(t, rng.choice((0, 0, 1, 2)))
@@ -916,7 +974,7 @@ class Bench:
         event("sign", handler, t, "assigned")
         signed = t
 
-        stall = rng.random() < 0.006
+        stall = rng.random() < 0.006 or hold == "in_progress"
         if stall or rng.random() < 0.01:
             t = self._later(t, 0)
             if t > now:
@@ -1045,7 +1103,7 @@ class Bench:
             )
 
             auto = dt.datetime.combine(
-                cal.after(reply.date(), settings.APPEAL_AUTO_CLOSE_DAYS),
+                cal.after(reply.date(), self.auto_close_days),
                 dt.time(AUTO_CLOSE_HOUR),
                 self.tz,
             )

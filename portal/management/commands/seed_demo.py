@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from enterprises import demo
 from enterprises.models import Appeal, Membership
-from enterprises.reference import ensure_reference_data
+from enterprises.reference import ensure_escalation_rules, ensure_reference_data
 from enterprises.services import membership_request
+from enterprises.services import stats as stats_services
 from portal.models import Department, Role, User
 from portal.regions import ensure_built_in_regions
 from portal.workdays import sync_from_chinesecalendar
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         ensure_built_in_regions()
         sync_from_chinesecalendar()
         ensure_reference_data()
+        ensure_escalation_rules()
         departments = {}
         for order, (code, name, short) in enumerate(DEPARTMENTS):
             departments[code], _ = Department.objects.update_or_create(
@@ -96,10 +98,20 @@ class Command(BaseCommand):
             membership_request(user=users["applicant"], uscc=enterprises["szy"].uscc)
         context = demo.DemoContext(users=users, departments=departments, enterprises=enterprises)
         created = demo.seed_appeals(context)
+        sessions = demo.seed_sessions(context)
+        celebrations = demo.seed_celebrations(context)
+        # The sessions' history is written in bulk: give its closed appeals their handling time
+        # and build the figures' roll-up, so the dashboard reads the demo at full speed.
+        stats_services.recount_handling_days(missing_only=True)
+        stats_services.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(departments)} departments, {len(enterprises)} enterprises, "
                 f"{len(users)} accounts (password {password!r}), {len(created)} new appeals "
                 f"({Appeal.objects.count()} in all)."
             )
+        )
+        self.stdout.write(
+            f"Dialogue sessions: {sessions['sessions']} new, with {sessions['session_appeals']} "
+            f"appeals of their needs; light-up days: {celebrations} new."
         )

@@ -1,0 +1,35 @@
+"""Writes of the shared core. Each function does one thing the portal promises, atomically.
+
+The audit trail (``audit``), notifications and channel choices (``notifications``) and the
+delivery outbox (``deliveries``) live in their own modules; everything is importable from here.
+"""
+
+from portal.services.audit import audit_personal_view, audit_record, client_ip
+from portal.services.deliveries import (
+    deliveries_publish,
+    deliveries_requeue,
+    deliveries_send,
+)
+from portal.services.notifications import (
+    Message,
+    notification_preferences_for,
+    notification_preferences_update,
+    notifications_mark_read,
+    notify,
+    notify_many,
+)
+
+__all__ = [
+    "Message",
+    "audit_personal_view",
+    "audit_record",
+    "client_ip",
+    "deliveries_publish",
+    "deliveries_requeue",
+    "deliveries_send",
+    "notification_preferences_for",
+    "notification_preferences_update",
+    "notifications_mark_read",
+    "notify",
+    "notify_many",
+]

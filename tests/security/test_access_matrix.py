@@ -1,0 +1,371 @@
+"""The access matrix: every page and API endpoint × every role × their own objects, another
+department's and another enterprise's.
+
+The routes come from walking the URL resolver, so a new page is tried as soon as it exists; each
+route needs an entry in ``PAGES``, ``API`` or the admin rule below, reviewed like code, or the
+first test fails. A case passes when the status keeps the route's promise (``access.expected``):
+outside a person's scope 403 or 404 (404 in the API), anonymous people sent to the login page
+(401 in the API), never a 500 — and when nothing in the response (HTML, JSON, Excel cells, file
+bytes) carries the marker of an object the person may not see. The number of cases tried is
+printed in pytest's summary and kept in ``var/security/access-matrix.txt``.
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import resolve, reverse
+
+from enterprises.forms.appeals import ACTION_FORMS
+from portal.models import Region
+from tests.security.access import (
+    POST_OK,
+    Asker,
+    Case,
+    Route,
+    expected,
+    judge,
+    url_parameters,
+    walk,
+)
+from tests.security.world import (
+    DEPARTMENT,
+    ENTREPRENEURS,
+    PEOPLE,
+    SIGNED_IN,
+    STAFF,
+    TRIAGE,
+)
+
+pytestmark = pytest.mark.django_db
+
+SESSION_FILTER = (
+    "the dashboard's session filter (enterprises/filters.py, StatsFilterForm.session) lists every "
+    "dialogue session's theme to department heads, who see no sessions (DESIGN §2)"
+)
+
+ALL = frozenset(PEOPLE)
+DIRECTORY = STAFF | DEPARTMENT
+STATS = STAFF | {"head"}
+INBOX = TRIAGE | DEPARTMENT
+# An entrepreneur with a verified enterprise may ask for a light-up day; ``pending`` has none.
+CELEBRATION_REQUESTERS = TRIAGE | {"entrepreneur"}
+# A few read-only pages answer a POST as they answer a GET (no require_GET): harmless, since a
+# POST still needs the CSRF token (test_csrf.py) and changes nothing.
+READ_ONLY = "a read-only page that renders on POST too"
+
+# --- pages ----------------------------------------------------------------------------------
+
+PAGES: dict[str, Route] = {
+    "home": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
+    "login": Route(
+        get=ALL,
+        post=ALL,
+        public=True,
+        ok={"GET": {200, 302}, "POST": {200, 302}},
+        why="signed-in people are sent home",
+    ),
+    "logout": Route(post=ALL, public=True, ok={"POST": {302}}),
+    "password_change": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}),
+    "register": Route(
+        get=ALL,
+        post=ALL,
+        public=True,
+        ok={"GET": {200, 302}, "POST": {200, 302}},
+        why="signed-in people are sent home",
+    ),
+    "notification-list": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
+    "notification-mark-read": Route(post=SIGNED_IN, ok={"POST": {302}}),
+    "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
+    "department-list": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
+    "calendar": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
+    "region-browser": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
+    "region-children": Route(get=ALL, public=True, why="administrative divisions are public"),
+    "enterprises:my-enterprises": Route(get=ENTREPRENEURS, post=ENTREPRENEURS),
+    "enterprises:membership-list": Route(get=STAFF, post=STAFF, ok={"POST": {200}}, why=READ_ONLY),
+    "enterprises:membership-verify": Route(post=TRIAGE, kind="membership"),
+    "enterprises:membership-reject": Route(post=TRIAGE, kind="membership"),
+    "enterprises:membership-mobile": Route(post=TRIAGE, kind="membership"),
+    "enterprises:list": Route(get=DIRECTORY),
+    "enterprises:search": Route(get=SIGNED_IN, query={"q": "mk-ent"}),
+    "enterprises:import": Route(get=TRIAGE, post=TRIAGE),
+    "enterprises:import-template": Route(get=TRIAGE),
+    "enterprises:detail": Route(get=SIGNED_IN, kind="enterprise"),
+    "enterprises:session-list": Route(get=STAFF | ENTREPRENEURS),
+    "enterprises:session-new": Route(get=TRIAGE, post=TRIAGE),
+    "enterprises:session-detail": Route(get=SIGNED_IN, kind="session"),
+    "enterprises:session-edit": Route(
+        get=TRIAGE, post=TRIAGE, kind="session", ok={"GET": {200, 302}}
+    ),
+    "enterprises:session-invite": Route(post=TRIAGE, kind="session"),
+    "enterprises:session-answer": Route(post={"entrepreneur"}, kind="session"),
+    "enterprises:session-expert-add": Route(post=TRIAGE, kind="session"),
+    "enterprises:session-expert-remove": Route(post=TRIAGE, kind="expert"),
+    "enterprises:session-hold": Route(post=TRIAGE, kind="session"),
+    "enterprises:session-summarise": Route(post=TRIAGE, kind="session"),
+    "enterprises:session-need-new": Route(
+        get=TRIAGE, post=TRIAGE, kind="session", ok={"GET": {200, 302}}
+    ),
+    "enterprises:session-export": Route(get=STAFF, kind="session"),
+    "enterprises:celebration-list": Route(get=SIGNED_IN),
+    "enterprises:celebration-new": Route(get=CELEBRATION_REQUESTERS, post=CELEBRATION_REQUESTERS),
+    "enterprises:celebration-detail": Route(get=SIGNED_IN, kind="celebration"),
+    "enterprises:celebration-approve": Route(post=STAFF, kind="celebration"),
+    "enterprises:celebration-decline": Route(post=STAFF, kind="celebration"),
+    "enterprises:celebration-image": Route(get=SIGNED_IN, kind="celebration"),
+    "enterprises:enterprise-celebrations": Route(get=SIGNED_IN, kind="enterprise"),
+    "appeals:list": Route(get=SIGNED_IN),
+    "appeals:new": Route(get=TRIAGE | ENTREPRENEURS, post=TRIAGE | ENTREPRENEURS),
+    "appeals:inbox": Route(get=INBOX),
+    "appeals:export": Route(get=SIGNED_IN),
+    "appeals:stats": Route(get=STATS),
+    "appeals:stats-export": Route(get=STATS),
+    "appeals:stats-report": Route(get=STATS),
+    "appeals:extensions": Route(get=TRIAGE | {"head"}),
+    "appeals:deadline-preview": Route(get=INBOX, kind="appeal"),
+    "appeals:category-guidance": Route(get=SIGNED_IN),
+    "appeals:detail": Route(get=SIGNED_IN, kind="appeal"),
+    "appeals:attachment": Route(get=SIGNED_IN, kind="attachment"),
+    # Every action of the loop is tried (see ``action_urls``); whether the role may take the
+    # step is the transition table's business (403 or a warning), the scope is this test's.
+    "appeals:action": Route(post=SIGNED_IN, kind="appeal", ok={"POST": POST_OK | {403}}),
+    "screen-kiosk": Route(get=ALL, public=True, kind="screen"),
+    "screen-feed": Route(get=ALL, public=True, kind="screen"),
+    "screen-image": Route(get=ALL, public=True, kind="screen_image"),
+    "healthz": Route(
+        get=ALL, post=ALL, public=True, ok={"GET": {200, 503}, "POST": {200, 503}}, why=READ_ONLY
+    ),
+    "set_language": Route(
+        get=ALL, post=ALL, public=True, ok={"GET": {200, 204, 302}, "POST": {200, 204, 302}}
+    ),
+    "javascript-catalog": Route(get=ALL, public=True),
+    "api-schema": Route(get=ALL, public=True, why="the API's description is public"),
+    "api-docs": Route(get=ALL, public=True),
+}
+
+# --- API (token) ----------------------------------------------------------------------------
+
+
+def api(**kwargs) -> Route:
+    return Route(api=True, **kwargs)
+
+
+API: dict[str, Route] = {
+    "api:token": api(post=ALL, public=True, ok={"POST": {400}}),
+    "api:register": api(post=ALL, public=True, ok={"POST": {400}}),
+    "api:me": api(get=SIGNED_IN),
+    "api:stats-appeals": api(get=STATS, query={"group_by": "department"}),
+    "api:department-list": api(get=SIGNED_IN),
+    "api:department-detail": api(get=SIGNED_IN, kind="department"),
+    "api:notification-list": api(get=SIGNED_IN),
+    "api:notification-mark-read": api(post=SIGNED_IN, ok={"POST": {200}}),
+    "api:appeal-category-list": api(get=SIGNED_IN),
+    "api:appeal-category-detail": api(get=SIGNED_IN, kind="category"),
+    "api:appeal-list": api(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {400, 403}}),
+    "api:appeal-detail": api(get=SIGNED_IN, kind="appeal"),
+    "api:session-list": api(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {400, 403}}),
+    "api:session-detail": api(get=SIGNED_IN, kind="session"),
+    "api:session-answer": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
+    "api:session-invite": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
+    "api:screen-list": api(get=SIGNED_IN),
+}
+# Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
+# 409 (not now); out of scope 404 (``expected``).
+for _name in ACTION_FORMS:
+    API[f"api:appeal-{_name.replace('_', '-')}"] = api(
+        post=SIGNED_IN, kind="appeal", ok={"POST": {200, 400, 403, 409}}
+    )
+
+ADMIN_NAMESPACE = "admin:"
+
+# Leaks known and reported to their owners: (route, person, marker) → why it is still here.
+# A known leak that no longer happens fails the test, so this list only ever shrinks.
+KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
+    ("appeals:stats", "head", "mk-session-1"): SESSION_FILTER,
+    ("appeals:stats", "head", "mk-session-2"): SESSION_FILTER,
+}
+
+
+def _route_for(name: str | None) -> Route | None:
+    if name is None:
+        return None
+    return PAGES.get(name) or API.get(name)
+
+
+# --- the tables cover the resolver ------------------------------------------------------------
+
+
+def test_every_route_has_a_reviewed_expectation():
+    missing, unnamed = [], []
+    names = set()
+    for name, pattern_text, _pattern in walk():
+        if name is None:
+            if not pattern_text.startswith("admin/"):
+                unnamed.append(pattern_text)
+            continue
+        names.add(name)
+        if name.startswith(ADMIN_NAMESPACE):
+            continue
+        if _route_for(name) is None:
+            missing.append(f"{name} ({pattern_text})")
+    assert not missing, "routes with no expectation in the access matrix: " + ", ".join(missing)
+    assert not unnamed, "unnamed routes cannot be listed in the matrix: " + ", ".join(unnamed)
+    stale = sorted((set(PAGES) | set(API)) - names)
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def test_every_operation_of_the_openapi_schema_is_in_the_matrix(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    missing = []
+    for path, operations in schema["paths"].items():
+        concrete = path.replace("{id}", "1")
+        match = resolve(concrete)
+        for method in operations:
+            if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                continue
+            route = API.get(match.view_name)
+            served = route and (route.get if method == "get" else route.post)
+            if route is None or (method in ("get", "post") and served is None):
+                missing.append(f"{method.upper()} {path} ({match.view_name})")
+            elif method not in ("get", "post"):
+                missing.append(f"{method.upper()} {path}: the matrix tries GET and POST only")
+    assert not missing, "API operations outside the access matrix: " + ", ".join(missing)
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+
+def _targets(world, name: str, route: Route, pattern) -> list[tuple[str, str, frozenset | None]]:
+    """(object label, URL, who may see it) for every object the route is tried on."""
+    parameters = url_parameters(pattern)
+    if route.kind is None:
+        assert not parameters, f"{name} takes {parameters}: give it a kind of object"
+        return [("—", reverse(name), None)]
+    targets = []
+    for obj in world.objects[route.kind]:
+        kwargs = {key: value for key, value in obj.kwargs.items() if key in parameters}
+        if name == "appeals:action":
+            for action in ACTION_FORMS:
+                url = reverse(name, kwargs={**kwargs, "action": action.replace("_", "-")})
+                targets.append((f"{obj.name}, {action}", url, obj.seen_by))
+            continue
+        targets.append((obj.name, reverse(name, kwargs=kwargs), obj.seen_by))
+    return targets
+
+
+def _query(world, route: Route, name: str, label: str) -> dict:
+    query = dict(route.query)
+    if name == "region-children":
+        query["parent"] = Region.objects.get(code__startswith="3308", level=2).pk
+    if name == "appeals:deadline-preview":
+        obj = next(o for o in world.objects["appeal"] if o.name == label)
+        query.update(obj.query)
+    return query
+
+
+def run_matrix(world, table: dict[str, Route], methods=("GET", "POST")) -> tuple[int, list]:
+    asker = Asker(world.people)
+    login_url = settings.LOGIN_URL if settings.LOGIN_URL.startswith("/") else reverse("login")
+    patterns = {name: pattern for name, _text, pattern in walk() if name}
+    tried, failures = 0, []
+    seen_leaks = set()
+    for name, route in table.items():
+        for label, url, seen_by in _targets(world, name, route, patterns[name]):
+            for method in methods:
+                for person in PEOPLE:
+                    case = Case(
+                        route=name,
+                        method=method,
+                        person=person,
+                        obj=label,
+                        url=url,
+                        expected=expected(route, method, person, seen_by),
+                    )
+                    response, body = asker.ask(
+                        person,
+                        method,
+                        url,
+                        api=route.api,
+                        query=_query(world, route, name, label) if method == "GET" else None,
+                    )
+                    tried += 1
+                    hidden = [
+                        marker
+                        for marker in world.hidden_from(person)
+                        if (name, person, marker) not in KNOWN_LEAKS
+                    ]
+                    case = judge(case, response, body, hidden, login_url)
+                    if case.problem:
+                        failures.append(case)
+                    for marker in world.hidden_from(person):
+                        if (name, person, marker) in KNOWN_LEAKS and marker in body:
+                            seen_leaks.add((name, person, marker))
+    for key in KNOWN_LEAKS:
+        if key[0] in table and key not in seen_leaks:
+            failures.append(f"known leak {key} no longer happens: remove it from KNOWN_LEAKS")
+    return tried, failures
+
+
+def _report(failures: list) -> str:
+    shown = "\n".join(str(case) for case in failures[:400])
+    more = f"\n… and {len(failures) - 400} more" if len(failures) > 400 else ""
+    return f"{len(failures)} cases broke their promise:\n{shown}{more}"
+
+
+def test_pages(world, report_cases):
+    tried, failures = run_matrix(world, PAGES)
+    known = sum(1 for key in KNOWN_LEAKS if key[0] in PAGES)
+    report_cases(
+        f"access matrix, pages: {tried} cases ({len(PAGES)} routes × people × objects); "
+        f"{known} known leaks still open (KNOWN_LEAKS)"
+    )
+    assert not failures, _report(failures)
+
+
+def test_api(world, report_cases):
+    tried, failures = run_matrix(world, API, methods=("GET", "POST", "DELETE"))
+    report_cases(f"access matrix, API: {tried} cases ({len(API)} endpoints × people × objects)")
+    assert not failures, _report(failures)
+
+
+def test_admin_site_is_for_staff_only(world, report_cases):
+    """Every admin URL sends anyone but staff to the admin's login page; staff reach every
+    model's list."""
+    asker = Asker(world.people)
+    tried, failures = 0, []
+    for name, text, pattern in walk():
+        if not text.startswith("admin/"):
+            continue
+        url = "/" + _admin_path(text, pattern)
+        for person in PEOPLE:
+            if person == "admin":
+                continue
+            for method in ("GET", "POST"):
+                response, _body = asker.ask(person, method, url, api=False)
+                tried += 1
+                location = response.get("Location", "")
+                if name in ("admin:login", "admin:logout"):
+                    ok = response.status_code in (200, 302, 405)
+                else:
+                    ok = response.status_code == 302 and location.startswith("/admin/login/")
+                if not ok:
+                    failures.append(f"{method} {url} ({name}) as {person}: {response.status_code}")
+        if name and name.endswith(("_changelist", ":index")):
+            response, _body = asker.ask("admin", "GET", url, api=False)
+            tried += 1
+            if response.status_code != 200:
+                failures.append(f"GET {url} ({name}) as admin: {response.status_code}")
+    report_cases(f"access matrix, admin site: {tried} cases")
+    assert not failures, "\n".join(failures)
+
+
+def _admin_path(text: str, pattern) -> str:
+    import re
+
+    values = {"app_label": "portal", "url": "nothing-here/"}
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m.group(1), "1"), text)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values.get(m.group(1), "1"), path)
+    return path.replace("^", "").replace("$", "")
+
+
+def test_post_ok_is_never_a_refusal():
+    # A sanity check of the table's vocabulary: "allowed" never includes 403, 404 or 500.
+    assert not POST_OK & {403, 404, 500}

@@ -1,0 +1,328 @@
+"""One small world for the attack tests: a person of every role, and objects that are theirs, of
+another department and of another enterprise.
+
+Who asks (``PEOPLE``):
+
+- ``anonymous`` — no one signed in;
+- ``entrepreneur`` — a verified member of enterprise A;
+- ``pending`` — a member of A still waiting for verification (sees nothing of A yet);
+- ``dispatcher``, ``leader``, ``admin`` — the united-front department's staff (see everything);
+- ``handler`` and ``head`` — a handler and the head of department 1.
+
+Enterprise B, its member and department 2 exist only to own things the people above must not
+see. Every object carries a *marker*, a string put in its title, name or text, and the set of
+people allowed to see it (``World.markers``): a response that shows a marker to anyone else leaks.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from enterprises import services
+from enterprises.models import Screen
+from enterprises.services import celebrations as celebration_services
+from enterprises.services import sessions as session_services
+from portal.models import Notification
+from tests.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    MembershipFactory,
+    UserFactory,
+    category,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = dt.date(2026, 11, 2)
+SESSION_DAY = dt.date(2026, 11, 5)  # Thursday of the same week: the world is seen on that day
+
+PEOPLE = (
+    "anonymous",
+    "entrepreneur",
+    "pending",
+    "dispatcher",
+    "handler",
+    "head",
+    "leader",
+    "admin",
+)
+SIGNED_IN = frozenset(PEOPLE) - {"anonymous"}
+STAFF = frozenset({"dispatcher", "leader", "admin"})
+TRIAGE = frozenset({"dispatcher", "admin"})
+DEPARTMENT = frozenset({"handler", "head"})
+ENTREPRENEURS = frozenset({"entrepreneur", "pending"})
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf(marker: str) -> bytes:
+    """A file that passes the PDF check, with a marker inside (its content is someone's)."""
+    return f"%PDF-1.4\n% {marker}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
+
+
+@dataclass
+class Obj:
+    """An object of the world as a URL sees it: its URL parameters and who may see it."""
+
+    name: str
+    kwargs: dict
+    seen_by: frozenset
+    query: dict = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    people: dict  # name → User (no entry for "anonymous")
+    objects: dict  # kind → [Obj]
+    markers: dict  # marker → frozenset of people allowed to see it
+    extra: dict  # anything else a test needs (model instances)
+
+    def hidden_from(self, person: str) -> list[str]:
+        return [marker for marker, seen in self.markers.items() if person not in seen]
+
+
+def member(enterprise, status="verified", **kwargs):
+    user = UserFactory(role="entrepreneur", **kwargs)
+    MembershipFactory(user=user, enterprise=enterprise, status=status)
+    user.enterprise = enterprise
+    return user
+
+
+def build_world(clock) -> World:
+    """Build the world through the real services; ``clock`` is left on SESSION_DAY 16:00."""
+    clock.set(MONDAY, 10)
+    dept1 = DepartmentFactory(name="市经信局（世界）")
+    dept2 = DepartmentFactory(name="市资规局（世界）")
+    a = EnterpriseFactory(name="mk-ent-a 衢州甲材料有限公司")
+    b = EnterpriseFactory(name="mk-ent-b 衢州乙能源有限公司")
+    entrepreneur = member(a, name="徐甲")
+    pending = member(a, status="pending", name="待审核")
+    other = member(b, name="郑乙")
+    dispatcher = UserFactory(role="dispatcher", name="王受理")
+    leader = UserFactory(role="leader", name="周领导")
+    admin = UserFactory(role="admin", name="管理员", is_staff=True, is_superuser=True)
+    handler = UserFactory(role="handler", department=dept1, name="李承办")
+    head = UserFactory(role="department_head", department=dept1, name="赵局长")
+    handler2 = UserFactory(role="handler", department=dept2, name="钱承办")
+    UserFactory(role="department_head", department=dept2, name="孙局长")
+
+    def appeal(owner, marker, department=None, lead=None, extend=False):
+        submitted = services.appeal_submit(
+            actor=owner,
+            enterprise=owner.enterprise,
+            title=f"{marker} 贷款续贷审批进度缓慢",
+            content=f"{marker}-content 我司流动资金贷款将于下月到期，请协调。",
+            category=category(),
+            files=[
+                SimpleUploadedFile(
+                    f"{marker}-file.pdf", pdf(f"{marker}-bytes"), content_type="application/pdf"
+                )
+            ],
+        )
+        if department is None:
+            return submitted
+        services.appeal_accept(appeal=submitted, actor=dispatcher)
+        services.appeal_assign(appeal=submitted, actor=dispatcher, department=department)
+        services.appeal_sign(appeal=submitted, actor=lead)
+        if extend:
+            submitted.refresh_from_db()
+            services.appeal_extend(
+                appeal=submitted,
+                actor=lead,
+                due_date=submitted.due_date + dt.timedelta(days=14),
+                reason=f"{marker}-reason 需要现场踏勘",
+            )
+        submitted.refresh_from_db()
+        return submitted
+
+    appeal_a = appeal(entrepreneur, "mk-appeal-a", dept1, handler, extend=True)
+    appeal_b = appeal(other, "mk-appeal-b", dept2, handler2, extend=True)
+    appeal_new = appeal(entrepreneur, "mk-appeal-new")
+
+    # Dialogue sessions: No. 1 invites both enterprises (so A sees B's need only cut down),
+    # No. 2 only B.
+    session1 = session_services.session_create(
+        actor=dispatcher,
+        number=1,
+        theme="mk-session-1 化工新材料深度融合",
+        held_on=SESSION_DAY,
+        venue="市民中心亲清会客厅",
+        hosts=[leader],
+        agenda="一、企业家发言",
+    )
+    session2 = session_services.session_create(
+        actor=dispatcher,
+        number=2,
+        theme="mk-session-2 数字经济",
+        held_on=SESSION_DAY + dt.timedelta(days=14),
+        venue="市民中心",
+        hosts=[leader],
+    )
+    session_services.session_invite(
+        session=session1, actor=dispatcher, user=entrepreneur, enterprise=a
+    )
+    session_services.session_invite(session=session1, actor=dispatcher, user=other, enterprise=b)
+    session_services.session_invite(session=session2, actor=dispatcher, user=other, enterprise=b)
+    session_services.session_add_expert(session=session1, actor=dispatcher, name="mk-expert-1 张")
+    session_services.session_add_expert(session=session2, actor=dispatcher, name="mk-expert-2 吴")
+    clock.set(SESSION_DAY, 16)
+    session1 = session_services.session_hold(session=session1, actor=dispatcher)
+    need_b = session_services.session_record_need(
+        session=session1,
+        actor=dispatcher,
+        enterprise=b,
+        category=category(),
+        title="mk-appeal-need-b 园区用地指标",
+        content="mk-appeal-need-b-content 请协调。",
+        instruction="mk-instruction-b 请市资规局牵头",
+        leader=leader,
+    )
+
+    # Light-up days: A's is asked for (not public), B's approved (public to departments).
+    hall = Screen.objects.create(name="市行政中心大屏", slug="mk-hall", location="市行政中心")
+    later = SESSION_DAY + dt.timedelta(days=7)
+    cel_a = celebration_services.celebration_request(
+        actor=entrepreneur,
+        enterprise=a,
+        kind="listing",
+        screen_text="mk-cel-a 热烈祝贺上市",
+        starts_on=later,
+        ends_on=later,
+        screens=[hall],
+        image=SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+    )
+    cel_b = celebration_services.celebration_request(
+        actor=dispatcher,
+        enterprise=b,
+        kind="award",
+        screen_text="mk-cel-b 热烈祝贺获奖",
+        starts_on=later + dt.timedelta(days=1),
+        ends_on=later + dt.timedelta(days=1),
+        screens=[hall],
+        image=SimpleUploadedFile("b.png", PNG, content_type="image/png"),
+    )
+    cel_b = celebration_services.celebration_approve(celebration=cel_b, actor=leader)
+
+    people = {
+        "entrepreneur": entrepreneur,
+        "pending": pending,
+        "dispatcher": dispatcher,
+        "handler": handler,
+        "head": head,
+        "leader": leader,
+        "admin": admin,
+    }
+    sees_a = STAFF | DEPARTMENT | {"entrepreneur"}
+    appeal_a_scope = STAFF | DEPARTMENT | {"entrepreneur"}
+    session1_scope = STAFF | {"entrepreneur"}
+
+    def appeal_obj(name, appeal, scope):
+        return Obj(name, {"pk": appeal.pk}, scope, {"appeal": appeal.pk})
+
+    def attachment_obj(name, appeal, scope):
+        attachment = appeal.attachments.get()
+        return Obj(name, {"pk": appeal.pk, "attachment_pk": attachment.pk}, scope)
+
+    memberships = {m.user_id: m for m in a.memberships.all()} | {
+        m.user_id: m for m in b.memberships.all()
+    }
+    notification_other = Notification.objects.filter(recipient=handler2).first()
+    notification_own = Notification.objects.filter(recipient=handler).first()
+    objects = {
+        "appeal": [
+            appeal_obj("own appeal (A, department 1)", appeal_a, appeal_a_scope),
+            appeal_obj("other enterprise and department (B, 2)", appeal_b, STAFF),
+            appeal_obj("own enterprise, not routed", appeal_new, STAFF | {"entrepreneur"}),
+        ],
+        "attachment": [
+            attachment_obj("own appeal's file", appeal_a, appeal_a_scope),
+            attachment_obj("other enterprise's file", appeal_b, STAFF),
+        ],
+        "enterprise": [
+            Obj("own enterprise A", {"pk": a.pk}, sees_a),
+            Obj("other enterprise B", {"pk": b.pk}, STAFF | DEPARTMENT),
+        ],
+        "membership": [
+            Obj(
+                "pending membership (own for pending)",
+                {"pk": memberships[pending.pk].pk},
+                STAFF | {"pending"},
+            ),
+            Obj("other enterprise's membership", {"pk": memberships[other.pk].pk}, STAFF),
+        ],
+        "session": [
+            Obj("session 1 (entrepreneur invited)", {"pk": session1.pk}, session1_scope),
+            Obj("session 2 (only B invited)", {"pk": session2.pk}, STAFF),
+        ],
+        "expert": [
+            Obj(
+                "expert of session 1",
+                {"pk": session1.pk, "expert_pk": session1.experts.get().pk},
+                session1_scope,
+            ),
+            Obj(
+                "expert of session 2",
+                {"pk": session2.pk, "expert_pk": session2.experts.get().pk},
+                STAFF,
+            ),
+        ],
+        "celebration": [
+            Obj("own enterprise's request (A)", {"pk": cel_a.pk}, STAFF | {"entrepreneur"}),
+            Obj("other enterprise's approved (B)", {"pk": cel_b.pk}, STAFF | DEPARTMENT),
+        ],
+        # Public: a kiosk and the image of an approved celebration on it; nothing else.
+        "screen": [Obj("screen", {"slug": hall.slug}, frozenset(PEOPLE))],
+        "screen_image": [
+            Obj("approved image", {"slug": hall.slug, "pk": cel_b.pk}, frozenset(PEOPLE)),
+            Obj("requested image", {"slug": hall.slug, "pk": cel_a.pk}, frozenset()),
+        ],
+        "department": [Obj("department 1", {"pk": dept1.pk}, SIGNED_IN)],
+        "category": [Obj("category", {"pk": category().pk}, SIGNED_IN)],
+        "notification": [
+            Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
+            Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
+        ],
+    }
+    markers = {
+        "mk-ent-a": sees_a | {"pending"},  # the applicant named the enterprise himself
+        "mk-ent-b": STAFF | DEPARTMENT,
+        appeal_a.number: appeal_a_scope,
+        "mk-appeal-a": appeal_a_scope,
+        appeal_b.number: STAFF,
+        "mk-appeal-b": STAFF,
+        appeal_new.number: STAFF | {"entrepreneur"},
+        "mk-appeal-new": STAFF | {"entrepreneur"},
+        need_b.number: STAFF,
+        "mk-appeal-need-b": STAFF,
+        "mk-instruction-b": STAFF,
+        "mk-session-1": session1_scope,
+        "mk-session-2": STAFF,
+        "mk-expert-1": session1_scope,
+        "mk-expert-2": STAFF,
+        "mk-cel-a": STAFF | {"entrepreneur"},
+        "mk-cel-b": STAFF | DEPARTMENT,
+    }
+    return World(
+        people=people,
+        objects=objects,
+        markers=markers,
+        extra={
+            "a": a,
+            "b": b,
+            "other": other,
+            "handler2": handler2,
+            "dept1": dept1,
+            "dept2": dept2,
+            "appeal_a": appeal_a,
+            "appeal_b": appeal_b,
+            "appeal_new": appeal_new,
+            "need_b": need_b,
+            "session1": session1,
+            "session2": session2,
+            "cel_a": cel_a,
+            "cel_b": cel_b,
+            "hall": hall,
+            "notification_other": notification_other,
+        },
+    )

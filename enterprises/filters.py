@@ -214,6 +214,8 @@ class StatsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.allowed_groupings = allowed_groupings
+        if user is not None:  # only the sessions this person may know of (heads: none)
+            self.fields["session"].queryset = DialogueSession.objects.visible_to(user)
         date_field = {
             "required": False,
             "input_formats": ["%Y-%m-%d"],

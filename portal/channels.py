@@ -49,8 +49,19 @@ def render_email(*, title: str, body: str, url: str) -> tuple[str, str]:
     return title, "\n\n".join(parts)
 
 
+# What people type (a rating's comment, a title) must not become a link or an image in a
+# department's group chat: markdown's link and image brackets become their full-width forms.
+_PLAIN = str.maketrans(
+    {"[": "［", "]": "］", "(": "（", ")": "）", "!": "！", "<": "＜", ">": "＞"}
+)
+
+
+def plain(text: str) -> str:
+    return text.translate(_PLAIN)
+
+
 def _markdown_lines(*, title: str, body: str, url: str) -> list[str]:
-    lines = [body.strip()] if body.strip() else []
+    lines = [plain(body.strip())] if body.strip() else []
     if url:
         label = _("Open in Tongxin")  # outside the f-string, so makemessages finds it
         lines.append(f"[{label}]({absolute_url(url)})")
@@ -59,13 +70,13 @@ def _markdown_lines(*, title: str, body: str, url: str) -> list[str]:
 
 def render_dingtalk(*, title: str, body: str, url: str) -> dict:
     """The DingTalk robot's markdown message."""
-    text = "\n\n".join([f"#### {title}", *_markdown_lines(title=title, body=body, url=url)])
+    text = "\n\n".join([f"#### {plain(title)}", *_markdown_lines(title=title, body=body, url=url)])
     return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
 
 
 def render_wecom(*, title: str, body: str, url: str) -> dict:
     """The WeCom (企业微信) robot's markdown message."""
-    content = "\n".join([f"**{title}**", *_markdown_lines(title=title, body=body, url=url)])
+    content = "\n".join([f"**{plain(title)}**", *_markdown_lines(title=title, body=body, url=url)])
     return {"msgtype": "markdown", "markdown": {"content": content}}
 
 

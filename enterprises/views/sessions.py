@@ -408,6 +408,8 @@ def summary_workbook(session: DialogueSession, user) -> bytes:
     def line(*values, font=None, fill=None, border=None):
         sheet.append(list(values))
         for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # what people typed stays text, never a formula
             cell.alignment = wrap
             if font:
                 cell.font = font

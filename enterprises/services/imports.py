@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, EnterpriseSize, IndustryChain, ListingStatus
 from enterprises.selectors.directory import counties
+from enterprises.services.stats import mark_enterprises
 from portal.models import AuditLog, Region, User
 from portal.services import audit_record
 from portal.validators import compute_uscc_check, normalize_uscc, validate_uscc
@@ -346,6 +347,10 @@ def enterprises_import(*, actor: User, file: IO[bytes], request=None) -> ImportR
                 UPDATED_FIELDS,
                 batch_size=BATCH_SIZE,
             )
+            # A moved enterprise moves its appeals to another county in the figures.
+            moved = [e.pk for e, fields in changed if "region" in fields or "region_id" in fields]
+            if moved:
+                mark_enterprises(moved)
             if any(enterprise.pk is None for enterprise in new):  # backends without RETURNING
                 ids = dict(
                     Enterprise.objects.filter(uscc__in=[e.uscc for e in new]).values_list(

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from enterprises.models import Enterprise, IndustryChain
@@ -348,3 +349,21 @@ def test_a_file_without_rows_is_refused(dispatcher):
 def test_no_file_is_an_error_next_to_the_field(client, dispatcher):
     client.force_login(dispatcher)
     assert file_error(client.post(URL, {}))
+
+
+def test_moving_an_enterprise_to_another_county_marks_its_appeals_days(dispatcher, handler):
+    """The figures by county count the moved enterprise's appeals live until the roll-up is
+    rebuilt (enterprises.services.stats)."""
+    from enterprises.models import AppealStatsMark
+    from tests.factories import MembershipFactory, UserFactory, appeal_in
+
+    member = UserFactory(role="entrepreneur")
+    member.enterprise = EnterpriseFactory(
+        uscc=uscc_for(50_000), region=Region.objects.get(code="330803000000")
+    )
+    MembershipFactory(user=member, enterprise=member.enterprise, status="verified")
+    appeal = appeal_in("accepted", entrepreneur=member, dispatcher=dispatcher)
+    AppealStatsMark.objects.all().delete()
+    enterprises_import(actor=dispatcher, file=upload(xlsx([row(0)])))  # 衢江区 → 柯城区
+    days = set(AppealStatsMark.objects.values_list("day", flat=True))
+    assert timezone.localdate(appeal.accepted_at) in days

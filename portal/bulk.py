@@ -25,6 +25,12 @@ PLAIN = (
 )
 
 
+def is_plain(field: models.Field) -> bool:
+    """A value the driver adapts as it is: one of Django's own simple fields. A project's field
+    built on them (an encrypted text field) always goes through its own preparation."""
+    return isinstance(field, PLAIN) and type(field).__module__.startswith("django.db.models.")
+
+
 def insert_rows(
     objs: Sequence[models.Model], *, skip_conflicts: bool = False, returning: Sequence[str] = ()
 ) -> list[tuple]:
@@ -50,7 +56,7 @@ def insert_rows(
         tail += " RETURNING " + ", ".join(quote(model._meta.get_field(n).column) for n in returning)
     getters = [
         (lambda obj, a=f.attname: getattr(obj, a))
-        if isinstance(f, PLAIN)
+        if is_plain(f)
         else (lambda obj, f=f: f.get_db_prep_save(getattr(obj, f.attname), connection))
         for f in fields
     ]

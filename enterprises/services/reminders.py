@@ -212,8 +212,13 @@ def _sweep_batch(
 
     plans = {}
     candidates = {a.pk: a for a in batch}
+    # Reminders of the deadlines in force only: those of deadlines since moved can never match.
+    deadlines = {a.due_date for a in batch if a.due_date}
+    deadlines |= {a.current_assignment.sign_due_date for a in batch if a.current_assignment}
+    deadlines |= {timezone.localdate(a.replied_at) for a in batch if a.replied_at}
+    deadlines |= {part.due_date for appeal_parts in parts.values() for part in appeal_parts}
     sent = set(
-        Reminder.objects.filter(appeal_id__in=ids, occurrence__gte=_oldest(batch, now)).values_list(
+        Reminder.objects.filter(appeal_id__in=ids, deadline__in=deadlines).values_list(
             "appeal_id", "rule_id", "deadline", "occurrence", "part"
         )
     )
@@ -264,24 +269,6 @@ def _sweep_batch(
     result.appeals += len(batch)
     result.reminders += len(reminders)
     result.notifications += len(notifications)
-
-
-def _oldest(batch: list[Appeal], now: dt.datetime) -> dt.date:
-    """The earliest occurrence a reminder of this batch can carry: its oldest anchor date.
-
-    Bounds the read of reminders already sent, so that the daily repeats of long-overdue
-    appeals do not all have to be read back.
-    """
-    days = [timezone.localdate(now)]
-    for appeal in batch:
-        if appeal.due_date:
-            days.append(appeal.due_date)
-        if appeal.current_assignment_id and appeal.current_assignment:
-            days.append(appeal.current_assignment.sign_due_date)
-        if appeal.replied_at:
-            days.append(timezone.localdate(appeal.replied_at))
-        # Co-handling sub-deadlines lie on or before the appeal's deadline.
-    return min(days) - dt.timedelta(days=60)
 
 
 class _People:

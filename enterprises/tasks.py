@@ -36,3 +36,9 @@ def rebuild_figures() -> int:
     """Rebuild the whole roll-up (beat: nightly), repairing what changed without a mark."""
     figures.recount_handling_days(missing_only=True)
     return figures.rebuild().days
+
+
+@shared_task
+def compact_tally() -> int:
+    """Fold the appeal tally into one row per status (beat: every minute)."""
+    return figures.compact_tally()

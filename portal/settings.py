@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.refresh_figures",
         "schedule": 60,
     },
+    # The appeal tally that sizes the lists of every appeal: one row per status again.
+    "compact-tally": {
+        "task": "enterprises.tasks.compact_tally",
+        "schedule": 60,
+    },
     "rebuild-figures": {
         "task": "enterprises.tasks.rebuild_figures",
         "schedule": crontab(hour=2, minute=30),

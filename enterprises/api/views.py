@@ -41,6 +41,7 @@ from enterprises.api.serializers import (
 )
 from enterprises.filters import AppealFilterSet
 from enterprises.models import Appeal, AppealCategory, Membership
+from portal.api.pagination import KeysFirstPagination
 from portal.models import Role
 
 
@@ -139,11 +140,17 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     # The pages' filters: one FilterSet for pages, API and exports.
     filterset_class = AppealFilterSet
+    pagination_class = KeysFirstPagination
     lookup_value_regex = r"[0-9]+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.appeals_for(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        filterset = AppealFilterSet(self.request.query_params, queryset=queryset)
+        self.paginator.size = selectors.tallied_size(self.request.user, filterset)
+        return super().paginate_queryset(queryset)
 
     def get_serializer_class(self):
         return AppealListSerializer if self.action == "list" else AppealDetailSerializer

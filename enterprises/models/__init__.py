@@ -37,7 +37,12 @@ from enterprises.models.sessions import (
     SessionReminder,
     SessionStatus,
 )
-from enterprises.models.stats import AppealStatsDay, AppealStatsMark, AppealStatsRollup
+from enterprises.models.stats import (
+    AppealStatsDay,
+    AppealStatsMark,
+    AppealStatsRollup,
+    AppealTally,
+)
 
 __all__ = [
     "Appeal",
@@ -47,6 +52,7 @@ __all__ = [
     "AppealStatsDay",
     "AppealStatsMark",
     "AppealStatsRollup",
+    "AppealTally",
     "Assignment",
     "Attachment",
     "Celebration",

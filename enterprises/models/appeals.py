@@ -7,7 +7,7 @@ through the transition table in ``enterprises.transitions``.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -114,11 +114,15 @@ class AppealQuerySet(models.QuerySet):
         if user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
             if user.department_id is None:
                 return self.none()
-            co_handling = CoHandling.objects.filter(
-                assignment_id=OuterRef("current_assignment_id"),
-                department_id=user.department_id,
+            # ``IN`` rather than a correlated ``EXISTS``: PostgreSQL hashes the department's
+            # co-handling assignments once and can then read the open appeals' scope from the
+            # covering index ``appeal_open_scope`` alone (bench/README.md).
+            co_handled = CoHandling.objects.filter(department_id=user.department_id).values(
+                "assignment_id"
             )
-            return self.filter(Q(lead_department_id=user.department_id) | Exists(co_handling))
+            return self.filter(
+                Q(lead_department_id=user.department_id) | Q(current_assignment_id__in=co_handled)
+            )
         if user.role == Role.ENTREPRENEUR:
             return self.filter(
                 enterprise__memberships__user=user,
@@ -291,6 +295,14 @@ class Appeal(models.Model):
                 fields=["due_date"],
                 condition=Q(status__in=["accepted", "assigned", "in_progress"]),
                 name="appeal_unanswered_due",
+            ),
+            # The open appeals' scope and sort keys, so that a department's inbox is counted
+            # and paged from this small index alone (index-only scans), whatever the history.
+            models.Index(
+                fields=["status", "lead_department"],
+                include=["current_assignment", "due_date", "priority", "submitted_at", "id"],
+                condition=Q(status__in=["accepted", "assigned", "in_progress"]),
+                name="appeal_open_scope",
             ),
             models.Index(fields=["accepted_at"], name="appeal_by_acceptance"),
             models.Index(

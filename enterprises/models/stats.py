@@ -120,3 +120,26 @@ class AppealStatsMark(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class AppealTally(models.Model):
+    """How many appeals there are in each status, so that a list of every appeal need not
+    count 10^6 rows to say how long it is.
+
+    PostgreSQL writes the rows, not Django: statement triggers on the appeal table (migration
+    0010) add one row per status an ``INSERT``, ``UPDATE`` or ``DELETE`` changed, with the
+    change in its count, in the same transaction, so the sum of ``delta`` for a status is
+    exactly the number of appeals in that status that the reader's snapshot sees. Concurrent
+    writers only append, so they never wait on each other; ``compact_tally`` folds the rows
+    into one per status every minute. Elsewhere (SQLite) nothing is written and lists count.
+    """
+
+    status = models.CharField(max_length=12)
+    delta = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("appeal tally")
+        verbose_name_plural = _("appeal tallies")
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.delta:+d}"

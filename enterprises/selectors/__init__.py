@@ -7,6 +7,7 @@ from enterprises.selectors.appeals import (
     dispatcher_inbox,
     due_state,
     pending_extensions_for,
+    tallied_size,
     timeline,
 )
 from enterprises.selectors.directory import memberships_of, memberships_pending_for
@@ -20,5 +21,6 @@ __all__ = [
     "memberships_of",
     "memberships_pending_for",
     "pending_extensions_for",
+    "tallied_size",
     "timeline",
 ]

@@ -11,7 +11,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +40,7 @@ from enterprises.models import (
 from enterprises.models.appeals import UNANSWERED
 from portal.exceptions import Conflict
 from portal.models import Role
+from portal.paginator import KeysFirstPaginator
 from portal.workdays import add_working_days, is_working_day, working_days_between
 
 PAGE_SIZE = 25
@@ -178,7 +178,11 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if sort not in SORTS:
         sort = "-submitted"
     appeals = filterset.qs.order_by(*SORTS[sort][0])
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(appeals, PAGE_SIZE)
+    size = selectors.tallied_size(user, filterset)
+    if size is not None:
+        paginator.count = size
+    page = paginator.get_page(request.GET.get("page"))
     _mark_due(page.object_list)
 
     form = filterset.form
@@ -246,7 +250,7 @@ def _dispatcher_inbox(request: HttpRequest) -> HttpResponse:
             )
         )
     )
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "enterprises/appeals/inbox_dispatcher.html",
@@ -281,7 +285,7 @@ def _department_inbox(request: HttpRequest) -> HttpResponse:
             to_attr="our_parts",
         )
     )
-    paginator = Paginator(appeals, PAGE_SIZE)
+    paginator = KeysFirstPaginator(appeals, PAGE_SIZE)
     # The tab counts already hold this tab's size: spare the paginator a second COUNT.
     paginator.count = counts[tab]
     page = paginator.get_page(request.GET.get("page"))
@@ -306,7 +310,7 @@ def extension_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.DEPARTMENT_HEAD, *TRIAGE_ROLES):
         raise PermissionDenied
-    page = Paginator(selectors.pending_extensions_for(user), PAGE_SIZE).get_page(
+    page = KeysFirstPaginator(selectors.pending_extensions_for(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()

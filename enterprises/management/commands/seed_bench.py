@@ -327,6 +327,7 @@ class Command(BaseCommand):
         bench.generate()
         finished = time.monotonic()
         rebuilt = figures.rebuild()  # the figures' roll-up, from the appeals just written
+        figures.compact_tally()  # one tally row per status, not one per batch written
         if connection.vendor == "postgresql" and connection.get_autocommit():
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE enterprises_appealstatsrollup")

@@ -16,18 +16,21 @@ POOL = 50
 
 def _shingles(text: str) -> set[str]:
     """Character bigrams of the text without spaces and punctuation: robust for Chinese."""
-    chars = [c for c in text.lower() if c.isalnum()]
+    chars = "".join(filter(str.isalnum, text.lower()))
     if len(chars) < 2:
         return set(chars)
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def _jaccard(left: set[str], right: set[str]) -> float:
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
 
 
 def similarity(a: str, b: str) -> float:
     """Jaccard similarity of the two texts' character bigrams, 0–1."""
-    left, right = _shingles(a), _shingles(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
+    return _jaccard(_shingles(a), _shingles(b))
 
 
 def _text(appeal: Appeal) -> str:
@@ -45,9 +48,9 @@ def repeat_candidates_record(appeal: Appeal) -> list[RepeatCandidate]:
         .only("pk", "title", "content")
         .order_by("-submitted_at")[:POOL]
     )
-    text = _text(appeal)
+    shingles = _shingles(_text(appeal))  # once, not once per appeal of the pool
     scored = sorted(
-        ((similarity(text, _text(other)), other) for other in pool),
+        ((_jaccard(shingles, _shingles(_text(other))), other) for other in pool),
         key=lambda pair: pair[0],
         reverse=True,
     )

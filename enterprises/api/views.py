@@ -148,8 +148,9 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.appeals_for(self.request.user)
 
     def paginate_queryset(self, queryset):
-        filterset = AppealFilterSet(self.request.query_params, queryset=queryset)
-        self.paginator.size = selectors.tallied_size(self.request.user, filterset)
+        self.paginator.size = selectors.tallied_size(
+            self.request.user, self.request.query_params, AppealFilterSet.base_filters
+        )
         return super().paginate_queryset(queryset)
 
     def get_serializer_class(self):

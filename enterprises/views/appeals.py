@@ -179,7 +179,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         sort = "-submitted"
     appeals = filterset.qs.order_by(*SORTS[sort][0])
     paginator = KeysFirstPaginator(appeals, PAGE_SIZE)
-    size = selectors.tallied_size(user, filterset)
+    size = selectors.tallied_size(user, request.GET, filterset.filters)
     if size is not None:
         paginator.count = size
     page = paginator.get_page(request.GET.get("page"))

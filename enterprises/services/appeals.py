@@ -10,8 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,9 +105,11 @@ def _record(
 ) -> AppealEvent:
     at = at or timezone.now()
     # Every step may change what the escalation ladder owes this appeal: the deadline sweep
-    # looks at it again on its next run (enterprises.services.reminders).
-    Appeal.objects.filter(pk=appeal.pk).update(next_reminder_at=at)
-    appeal.next_reminder_at = at
+    # looks at it again on its next run (enterprises.services.reminders). A submission is
+    # created with that mark already.
+    if appeal.next_reminder_at != at:
+        Appeal.objects.filter(pk=appeal.pk).update(next_reminder_at=at)
+        appeal.next_reminder_at = at
     mark_appeal(appeal)  # the figures count its day live until the roll-up catches up
     return AppealEvent.objects.create(
         appeal=appeal,
@@ -191,14 +192,23 @@ def next_number(year: int) -> str:
     The counter row stays locked until the caller's transaction ends, so two submissions can
     never draw the same number and a rolled-back one leaves no gap.
     """
-    if not AppealCounter.objects.filter(year=year).update(last=F("last") + 1):
+    last = _counter_step(year)
+    if last is None:
         try:
             with transaction.atomic():
-                AppealCounter.objects.create(year=year, last=1)
-        except IntegrityError:
-            AppealCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = AppealCounter.objects.get(year=year).last
+                last = AppealCounter.objects.create(year=year, last=1).last
+        except IntegrityError:  # another submission created the year's row first
+            last = _counter_step(year)
     return f"QH-{year}-{last:06d}"
+
+
+def _counter_step(year: int) -> int | None:
+    """Move the year's counter on and read it in one statement; ``None`` if it has no row."""
+    table = connection.ops.quote_name(AppealCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- submission and triage --------------------------------------------------------------------
@@ -274,6 +284,7 @@ def appeal_submit(
         category=category,
         source=source,
         submitted_at=now,
+        next_reminder_at=now,
     )
     event = _record(appeal, Action.SUBMIT, actor, from_status="", at=now)
     attachments_add(appeal=appeal, actor=actor, files=files, event=event)

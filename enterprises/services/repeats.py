@@ -33,8 +33,8 @@ def similarity(a: str, b: str) -> float:
     return _jaccard(_shingles(a), _shingles(b))
 
 
-def _text(appeal: Appeal) -> str:
-    return f"{appeal.title} {appeal.title} {appeal.content}"  # the title weighs double
+def _text(title: str, content: str) -> str:
+    return f"{title} {title} {content}"  # the title weighs double
 
 
 def repeat_candidates_record(appeal: Appeal) -> list[RepeatCandidate]:
@@ -45,18 +45,20 @@ def repeat_candidates_record(appeal: Appeal) -> list[RepeatCandidate]:
         .exclude(pk=appeal.pk)
         .exclude(status=S.REJECTED)
         .filter(~Q(status=S.CLOSED) | Q(closed_at__gte=since))
-        .only("pk", "title", "content")
-        .order_by("-submitted_at")[:POOL]
+        .order_by("-submitted_at")
+        .values_list("pk", "title", "content")[:POOL]
     )
-    shingles = _shingles(_text(appeal))  # once, not once per appeal of the pool
+    shingles = _shingles(
+        _text(appeal.title, appeal.content)
+    )  # once, not once per appeal of the pool
     scored = sorted(
-        ((_jaccard(shingles, _shingles(_text(other))), other) for other in pool),
+        ((_jaccard(shingles, _shingles(_text(title, content))), pk) for pk, title, content in pool),
         key=lambda pair: pair[0],
         reverse=True,
     )
     rows = [
-        RepeatCandidate(appeal=appeal, candidate=other, score=round(score, 3))
-        for score, other in scored[:MAX_CANDIDATES]
+        RepeatCandidate(appeal=appeal, candidate_id=pk, score=round(score, 3))
+        for score, pk in scored[:MAX_CANDIDATES]
         if score >= THRESHOLD
     ]
     return RepeatCandidate.objects.bulk_create(rows)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises import services
-from tests.factories import DepartmentFactory, UserFactory, appeal_in
+from tests.factories import DepartmentFactory, UserFactory, appeal_in, category
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def flat_list(client, user, label: str, add, params: dict | None = None) -> None
     add(45)
     large = queries_for(client, APPEALS, params, rows=50)
     assert_flat(small, large, label)
-    # session, user, count, page (a filter on a department or category adds its lookup)
+    # session, user, count (or the tally), the page's keys, its rows
     assert len(large) <= 6, large
 
 
@@ -147,3 +147,33 @@ def test_detail_does_not_grow_with_its_timeline(client, entrepreneur, dispatcher
     large = queries_for(client, url)
 
     assert_flat(small, large, "appeal detail")
+
+
+def test_a_submission_writes_and_answers_in_a_bounded_number_of_queries(
+    client, entrepreneur, dispatcher
+):
+    """The submission is the busiest write: it must not re-read the new appeal through the
+    scope's joins, nor find the dispatchers by scanning every account."""
+    for i in range(12):  # a pool for the repeat check, and dispatchers to tell
+        appeal_in("submitted", entrepreneur=entrepreneur, title=f"用地指标{i}")
+        UserFactory(role="dispatcher")
+    client.force_login(entrepreneur)
+    body = {
+        "title": "用地指标迟迟未批复",
+        "content": "园区扩建用地指标申请已三个月未批复，请协调。",
+        "category": category().pk,
+        "enterprise": entrepreneur.enterprise.pk,
+    }
+    client.post(APPEALS, body, content_type="application/json")  # warm caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(APPEALS, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["events"][0]["action"] == "submit"
+    statements = [
+        q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"].split(" ", 2)[:2]
+    ]
+    # session, user, enterprise, category, appeal, event, repeat pool, candidates, counter,
+    # number, dispatchers, their choices, notifications (in a savepoint), the answer's
+    # attachments and timeline (with its files)
+    assert len(statements) <= 16, "\n".join(statements)
+    assert not [sql for sql in statements if sql.count(" JOIN ") > 3], "a scoped re-read"

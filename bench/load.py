@@ -5,7 +5,9 @@
 It serves the portal with gunicorn exactly as docker-compose's ``web`` service does (4 sync
 workers, access log on stdout, ``DJANGO_DEBUG=0``), bound to 127.0.0.1 on a free port, on
 PostgreSQL (``tongxin_load``: created, migrated and seeded with ``seed_bench --appeals 100000``
-the first time) with Redis (the cache, the broker). Then:
+the first time) with Redis (the cache, the broker), and runs compose's ``worker`` (4 processes)
+and ``beat`` beside it, so that the figures' roll-up and the appeal tally are folded every minute
+as in production (it folds them once before it starts). Then:
 
 1. each kind of request alone, ``--cost-calls`` times one after the other, with the CPU it costs
    the gunicorn workers and PostgreSQL (from ``/proc``): what one request costs;
@@ -193,6 +195,64 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+class CeleryStack:
+    """docker-compose's worker and beat services, on the load run's broker: in production beat
+    keeps the figures' roll-up and the appeal tally folded every minute while people work."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        celery = str(Path(sys.executable).with_name("celery"))
+        self.commands = {
+            "worker": [celery, "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=4"],
+            "beat": [
+                celery,
+                "-A",
+                "portal",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={VAR_DIR / 'celerybeat-schedule'}",
+            ],
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self) -> None:
+        for name, command in self.commands.items():
+            with (VAR_DIR / f"celery-{name}.log").open("wb") as log:
+                self.processes[name] = subprocess.Popen(
+                    command,
+                    cwd=BASE_DIR,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+
+    def pids(self) -> list[int]:
+        """The worker, its pool processes and beat (read from ``/proc``)."""
+        roots = {p.pid for p in self.processes.values() if p.poll() is None}
+        pids = set(roots)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid in roots:
+                pids.add(int(stat.parent.name))
+        return sorted(pids)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # warm shutdown
+        for process in self.processes.values():
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = {}
 
 
 # --- HTTP ----------------------------------------------------------------------------------
@@ -704,10 +764,11 @@ class CpuMeter:
     serving the load database, this process (the load generator) and the rest of the machine.
     Linux only (``/proc``); PostgreSQL's share is known when it runs on this machine."""
 
-    def __init__(self, server: Server, database_url: str):
+    def __init__(self, server: Server, celery: CeleryStack, database_url: str):
         import psycopg2
 
         self.server = server
+        self.celery = celery
         self.pg = psycopg2.connect(database_url)
         self.pg.autocommit = True
 
@@ -724,6 +785,7 @@ class CpuMeter:
         return {
             "wall": time.perf_counter(),
             "web": {pid: _cpu_seconds(pid) for pid in self.server.worker_pids()},
+            "celery": {pid: _cpu_seconds(pid) for pid in self.celery.pids()},
             "postgres": self._backends(),
             "client": time.process_time(),
             "busy": busy,
@@ -738,15 +800,16 @@ class CpuMeter:
         def grown(key):
             return sum(cpu - before[key].get(pid, 0.0) for pid, cpu in after[key].items())
 
-        web, postgres = grown("web"), grown("postgres")
+        web, celery, postgres = grown("web"), grown("celery"), grown("postgres")
         client = after["client"] - before["client"]
         busy = after["busy"] - before["busy"]
         return {
             "wall": after["wall"] - before["wall"],
             "web": web,
+            "celery": celery,
             "postgres": postgres,
             "client": client,
-            "other": max(0.0, busy - web - postgres - client),
+            "other": max(0.0, busy - web - celery - postgres - client),
             "idle": after["idle"] - before["idle"],
         }
 
@@ -900,6 +963,7 @@ def print_cpu(used: dict[str, float]) -> None:
         f"{name} {used[key] / wall:.2f}"
         for name, key in (
             ("web workers", "web"),
+            ("Celery worker and beat", "celery"),
             ("PostgreSQL (this database)", "postgres"),
             ("load generator", "client"),
             ("everything else on the machine", "other"),
@@ -951,6 +1015,7 @@ def main() -> int:
     from django.db.models import Max
 
     from enterprises.models import Appeal, AppealEvent
+    from enterprises.services import stats as figures_services
     from portal.models import Delivery, Notification
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -958,19 +1023,25 @@ def main() -> int:
         print(f"No appeals yet: seeding {args.appeals:,} with seed_bench …", flush=True)
         call_command("seed_bench", appeals=args.appeals, seed=args.seed, force=True)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG=0 needs the manifest
+    # Start from what beat leaves behind every minute (earlier runs' marks folded in).
+    figures_services.refresh()
+    figures_services.compact_tally()
     people = choose_people(args)
     clients_wanted = args.entrepreneurs + args.handlers + args.leaders
     connection.close()
 
     server = Server(env, args.workers)
     server.start()
-    meter = CpuMeter(server, args.database_url)
+    celery = CeleryStack(env)
+    celery.start()
+    meter = CpuMeter(server, celery, args.database_url)
     try:
         clients = make_clients(args, server.port, people)
         print(
             f"database: {connection.settings_dict['NAME']}, {Appeal.objects.count():,} appeals; "
             f"Redis {args.redis_url}; {os.cpu_count()} cores\n"
-            f"server: {' '.join(server.command[1:])} (DJANGO_DEBUG=0, log in {server.log})\n"
+            f"server: {' '.join(server.command[1:])} (DJANGO_DEBUG=0, log in {server.log}); "
+            f"Celery worker (4 processes) and beat as in docker-compose\n"
             f"clients: {len(clients)} ({args.entrepreneurs} entrepreneurs of distinct enterprises, "
             f"{len([c for c in clients if isinstance(c, Handler)])} handlers of the busiest "
             f"departments, {args.leaders} leaders reading {args.leader_pause:g} s between loads)"
@@ -1006,6 +1077,7 @@ def main() -> int:
             mix_used = CpuMeter.used(before, meter.reading())
     finally:
         meter.close()
+        celery.stop()
         server.stop()
 
     samples = [s for c in clients for s in c.samples]

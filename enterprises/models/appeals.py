@@ -102,6 +102,11 @@ class AppealCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def co_handled_assignments(department_id: int):
+    """The assignments a department co-handles (an appeal's, when it is the one in force)."""
+    return CoHandling.objects.filter(department_id=department_id).values("assignment_id")
+
+
 class AppealQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff of the united-front department see all; a department sees what it handles
@@ -116,12 +121,11 @@ class AppealQuerySet(models.QuerySet):
                 return self.none()
             # ``IN`` rather than a correlated ``EXISTS``: PostgreSQL hashes the department's
             # co-handling assignments once and can then read the open appeals' scope from the
-            # covering index ``appeal_open_scope`` alone (bench/README.md).
-            co_handled = CoHandling.objects.filter(department_id=user.department_id).values(
-                "assignment_id"
-            )
+            # covering index ``appeal_open_scope`` alone (bench/README.md). The lists' tally
+            # (``selectors.tallied_size``) counts the same two parts.
             return self.filter(
-                Q(lead_department_id=user.department_id) | Q(current_assignment_id__in=co_handled)
+                Q(lead_department_id=user.department_id)
+                | Q(current_assignment_id__in=co_handled_assignments(user.department_id))
             )
         if user.role == Role.ENTREPRENEUR:
             return self.filter(
@@ -187,6 +191,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # appeal_by_assignment below covers it
     )
     # Deadlines are whole working days. ``due_date`` is the deadline in force;
     # ``original_due_date`` the same without approved extensions (both move with clock stops).
@@ -303,6 +308,13 @@ class Appeal(models.Model):
                 include=["current_assignment", "due_date", "priority", "submitted_at", "id"],
                 condition=Q(status__in=["accepted", "assigned", "in_progress"]),
                 name="appeal_open_scope",
+            ),
+            # The appeals a department co-handles, found from its co-handling rows and counted
+            # without visiting the table (the scope's co-handling part, all statuses).
+            models.Index(
+                fields=["current_assignment"],
+                include=["lead_department", "status"],
+                name="appeal_by_assignment",
             ),
             models.Index(fields=["accepted_at"], name="appeal_by_acceptance"),
             models.Index(

@@ -123,18 +123,26 @@ class AppealStatsMark(models.Model):
 
 
 class AppealTally(models.Model):
-    """How many appeals there are in each status, so that a list of every appeal need not
-    count 10^6 rows to say how long it is.
+    """How many appeals there are in each status and lead department, so that a list of every
+    appeal, or of a department's, need not count 10^5–10^6 rows to say how long it is.
 
     PostgreSQL writes the rows, not Django: statement triggers on the appeal table (migration
-    0010) add one row per status an ``INSERT``, ``UPDATE`` or ``DELETE`` changed, with the
-    change in its count, in the same transaction, so the sum of ``delta`` for a status is
-    exactly the number of appeals in that status that the reader's snapshot sees. Concurrent
-    writers only append, so they never wait on each other; ``compact_tally`` folds the rows
-    into one per status every minute. Elsewhere (SQLite) nothing is written and lists count.
+    0010) add one row per (status, lead department) an ``INSERT``, ``UPDATE`` or ``DELETE``
+    changed, with the change in its count, in the same transaction, so the sum of ``delta`` is
+    exactly the number of such appeals that the reader's snapshot sees. Concurrent writers
+    only append, so they never wait on each other; ``compact_tally`` folds the rows into one
+    per pair every minute. Elsewhere (SQLite) nothing is written and lists count.
     """
 
     status = models.CharField(max_length=12)
+    # Derived data: no foreign key to check (a department with appeals cannot be deleted).
+    lead_department = models.ForeignKey(
+        "portal.Department",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     delta = models.BigIntegerField()
 
     class Meta:
@@ -142,4 +150,4 @@ class AppealTally(models.Model):
         verbose_name_plural = _("appeal tallies")
 
     def __str__(self) -> str:
-        return f"{self.status} {self.delta:+d}"
+        return f"{self.status} {self.lead_department_id} {self.delta:+d}"

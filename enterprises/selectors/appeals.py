@@ -20,9 +20,10 @@ from enterprises.models import (
     RepeatCandidate,
     Status,
 )
-from enterprises.models.appeals import OPEN, UNANSWERED
+from enterprises.models.appeals import OPEN, UNANSWERED, co_handled_assignments
 from enterprises.selectors.directory import memberships_of, memberships_pending_for
 from portal.models import Role, User
+from portal.models.users import DEPARTMENT_ROLES
 from portal.selectors import home_contributor
 from portal.workdays import add_working_days
 
@@ -118,11 +119,18 @@ def tallied_size(user: User, params, filters: Iterable[str]) -> int | None:
     """How many appeals a list of ``user``'s holds, read from the tally when that is exact,
     else ``None`` (count them).
 
-    Exact when ``user`` sees every appeal and the list's query ``params`` (a ``QueryDict``)
-    give none of the ``filters`` but ``status``, and only valid statuses: then the sum of the
-    ``AppealTally`` rows (PostgreSQL keeps them) replaces a ``COUNT`` of 10^6 rows.
+    Exact when the list's query ``params`` (a ``QueryDict``) give none of the ``filters`` but
+    ``status``, and only valid statuses, and ``user`` sees every appeal or a department's: then
+    the sums of the ``AppealTally`` rows (PostgreSQL keeps them) replace a ``COUNT`` of up to
+    10^6 rows. A department's scope (``Appeal.objects.visible_to``) is what it leads, read from
+    the tally, and what it co-handles under another lead, counted from its co-handling rows
+    through the index ``appeal_by_assignment``. Entrepreneurs' lists are short: counted.
     """
-    if connection.vendor != "postgresql" or appeals_for(user).query.has_filters():
+    if connection.vendor != "postgresql":
+        return None
+    sees_all = not appeals_for(user).query.has_filters()
+    department = user.department_id if user.role in DEPARTMENT_ROLES else None
+    if not sees_all and department is None:
         return None
     if any(params.get(name) not in (None, "") for name in filters if name != "status"):
         return None
@@ -130,7 +138,15 @@ def tallied_size(user: User, params, filters: Iterable[str]) -> int | None:
     if any(status not in Status.values for status in statuses):
         return None  # the list answers with the error
     tally = AppealTally.objects.filter(status__in=statuses) if statuses else AppealTally.objects
-    return tally.aggregate(size=Coalesce(Sum("delta"), 0))["size"]
+    if sees_all:
+        return tally.aggregate(size=Coalesce(Sum("delta"), 0))["size"]
+    led = tally.filter(lead_department_id=department).aggregate(size=Coalesce(Sum("delta"), 0))
+    co_handled = Appeal.objects.filter(
+        current_assignment_id__in=co_handled_assignments(department)
+    ).exclude(lead_department_id=department)
+    if statuses:
+        co_handled = co_handled.filter(status__in=statuses)
+    return led["size"] + co_handled.count()
 
 
 def appeal_for(user: User, pk: int) -> Appeal:

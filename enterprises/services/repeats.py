@@ -48,9 +48,8 @@ def repeat_candidates_record(appeal: Appeal) -> list[RepeatCandidate]:
         .order_by("-submitted_at")
         .values_list("pk", "title", "content")[:POOL]
     )
-    shingles = _shingles(
-        _text(appeal.title, appeal.content)
-    )  # once, not once per appeal of the pool
+    # The new appeal's bigrams once, not once per appeal of the pool.
+    shingles = _shingles(_text(appeal.title, appeal.content))
     scored = sorted(
         ((_jaccard(shingles, _shingles(_text(title, content))), pk) for pk, title, content in pool),
         key=lambda pair: pair[0],

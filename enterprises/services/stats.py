@@ -294,14 +294,15 @@ def recount_handling_days(*, missing_only: bool = False) -> int:
 # One statement: rows appended meanwhile are not in its snapshot and stay; a compaction running
 # at the same time waits for these rows' locks, then finds them gone and skips them.
 COMPACT_TALLY = """
-WITH folded AS (DELETE FROM enterprises_appealtally RETURNING status, delta)
-INSERT INTO enterprises_appealtally (status, delta)
-SELECT status, sum(delta) FROM folded GROUP BY status HAVING sum(delta) <> 0
+WITH folded AS (DELETE FROM enterprises_appealtally RETURNING status, lead_department_id, delta)
+INSERT INTO enterprises_appealtally (status, lead_department_id, delta)
+SELECT status, lead_department_id, sum(delta) FROM folded GROUP BY 1, 2 HAVING sum(delta) <> 0
 """
 
 
 def compact_tally() -> int:
-    """Fold the appeal tally (``AppealTally``) into one row per status; the rows left."""
+    """Fold the appeal tally (``AppealTally``) into one row per status and lead department;
+    the rows left."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -310,7 +311,7 @@ def extension_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.DEPARTMENT_HEAD, *TRIAGE_ROLES):
         raise PermissionDenied
-    page = KeysFirstPaginator(selectors.pending_extensions_for(user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.pending_extensions_for(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()

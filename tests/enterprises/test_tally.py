@@ -9,11 +9,11 @@ from django.db.models import Count
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from enterprises import selectors
+from enterprises import selectors, services
 from enterprises.filters import AppealFilterSet
 from enterprises.models import Appeal, AppealTally
 from enterprises.services.stats import compact_tally
-from tests.factories import appeal_in, category
+from tests.factories import DepartmentFactory, UserFactory, appeal_in, category
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +77,28 @@ def test_an_update_that_moves_no_status_adds_no_row(loop):
     assert AppealTally.objects.count() == rows
 
 
-def test_compaction_leaves_one_row_per_status_and_the_same_sums(loop):
+def test_compaction_leaves_one_row_per_status_and_department_and_the_same_sums(loop):
     before = tally()
-    assert AppealTally.objects.count() > len(before)
-    assert compact_tally() == len(before)
-    assert AppealTally.objects.count() == len(before)
+    pairs = Appeal.objects.values("status", "lead_department").distinct().count()
+    assert AppealTally.objects.count() > pairs
+    assert compact_tally() == pairs
+    assert AppealTally.objects.count() == pairs
     assert tally() == before == counted()
+
+
+def test_routing_moves_an_appeal_between_departments_in_the_tally(loop, dispatcher, handler):
+    other = DepartmentFactory()
+    appeal = Appeal.objects.get(status="accepted")
+    services.appeal_assign(appeal=appeal, actor=dispatcher, department=other)
+    led = {
+        (row["status"], row["lead_department"]): row["n"]
+        for row in Appeal.objects.values("status", "lead_department").annotate(n=Count("id"))
+    }
+    compact_tally()
+    assert {
+        (row.status, row.lead_department_id): row.delta for row in AppealTally.objects.all()
+    } == led
+    assert led[("assigned", other.pk)] == 1
 
 
 def test_a_dispatcher_list_is_sized_by_the_tally_exactly(loop, dispatcher):
@@ -96,9 +112,37 @@ def test_a_dispatcher_list_is_sized_by_the_tally_exactly(loop, dispatcher):
     assert size("status=nonsense") is None  # invalid: the list answers with the error
 
 
-def test_a_department_or_an_enterprise_is_counted_not_tallied(loop, handler):
-    for user in (handler, loop):
-        assert selectors.tallied_size(user, QueryDict(), AppealFilterSet.base_filters) is None
+def test_a_department_list_is_sized_by_the_tally_and_its_co_handling_exactly(
+    loop, dispatcher, handler
+):
+    """What a department leads comes from the tally, what it co-handles under another lead is
+    counted: together exactly its scope, whoever leads, with or without a status filter."""
+    co_department = DepartmentFactory()
+    co_handler = UserFactory(role="handler", department=co_department)
+    head = UserFactory(role="department_head", department=handler.department)
+    for status in ("assigned", "in_progress"):  # the co-handler's department leads these two
+        appeal_in(status, entrepreneur=loop, dispatcher=dispatcher, handler=co_handler)
+    for appeal in Appeal.objects.filter(status="accepted"):  # co-handled by co_department
+        services.appeal_assign(
+            appeal=appeal,
+            actor=dispatcher,
+            department=handler.department,
+            co_departments=[co_department],
+        )
+    for user in (handler, head, co_handler):
+        for query in ("", "status=assigned", "status=assigned&status=in_progress&page=1"):
+            size = selectors.tallied_size(user, QueryDict(query), AppealFilterSet.base_filters)
+            statuses = QueryDict(query).getlist("status")
+            scope = selectors.appeals_for(user)
+            expected = (scope.filter(status__in=statuses) if statuses else scope).count()
+            assert size == expected, (user.role, user.department_id, query)
+    assert selectors.tallied_size(co_handler, QueryDict(), AppealFilterSet.base_filters) == 3
+
+
+def test_an_enterprise_or_a_filtered_department_list_is_counted(loop, handler):
+    filters = AppealFilterSet.base_filters
+    assert selectors.tallied_size(loop, QueryDict(), filters) is None
+    assert selectors.tallied_size(handler, QueryDict("q=贷款"), filters) is None
 
 
 def test_the_api_count_comes_from_the_tally_and_matches_the_rows(loop, dispatcher, client):

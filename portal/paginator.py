@@ -36,7 +36,7 @@ class KeysFirstPaginator(Paginator):
         queryset = self.object_list
         if queryset.query.annotations:
             return queryset.order_by().filter(pk__in=keys)
-        rows = queryset.model._base_manager.filter(pk__in=keys)
+        rows = queryset.model._base_manager.using(queryset.db).filter(pk__in=keys)
         rows.query.select_related = queryset.query.select_related
         rows.query.deferred_loading = queryset.query.deferred_loading
         return rows.prefetch_related(*queryset._prefetch_related_lookups)

@@ -6,12 +6,10 @@ threads would read the same status and both would "succeed". The races run on th
 again through the API (each thread a client of its own).
 """
 
-import threading
 import time
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from enterprises import services
@@ -19,6 +17,7 @@ from enterprises.models import Appeal, AppealEvent, Assignment
 from enterprises.services import appeals as appeal_services
 from portal.exceptions import Conflict
 from portal.workdays import sync_from_chinesecalendar
+from tests.concurrency import race
 from tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -28,28 +27,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _race(*calls):
-    """Run the calls in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _slow_record():
@@ -82,7 +59,7 @@ def test_two_dispatchers_assigning_at_once(people):
     first, second = people["dispatchers"]
     appeal = appeal_in("accepted", entrepreneur=people["entrepreneur"], dispatcher=first)
     with _slow_record():
-        results = _race(
+        results = race(
             lambda: services.appeal_assign(
                 appeal=Appeal.objects.get(pk=appeal.pk),
                 actor=first,
@@ -111,7 +88,7 @@ def test_two_handlers_replying_at_once(people):
         handler=one,
     )
     with _slow_record():
-        results = _race(
+        results = race(
             lambda: services.appeal_reply(appeal=appeal, actor=one, content="答复一"),
             lambda: services.appeal_reply(appeal=appeal, actor=two, content="答复二"),
         )
@@ -123,7 +100,7 @@ def test_two_handlers_replying_at_once(people):
 
 def test_concurrent_submissions_get_distinct_gap_free_numbers(people):
     entrepreneur = people["entrepreneur"]
-    results = _race(
+    results = race(
         *[
             (lambda i=i: appeal_in("submitted", entrepreneur=entrepreneur, title=f"诉求{i}"))
             for i in range(8)
@@ -167,7 +144,7 @@ def test_two_dispatchers_assigning_at_once_through_the_api(people):
     appeal = appeal_in("accepted", entrepreneur=people["entrepreneur"], dispatcher=first)
     path = f"/api/v1/appeals/{appeal.pk}/assign/"
     with _slow_record():
-        responses = _race(
+        responses = race(
             _post_as(first, path, {"department": people["department"].pk}),
             _post_as(second, path, {"department": people["other"].pk}),
         )
@@ -189,7 +166,7 @@ def test_two_handlers_replying_at_once_through_the_api(people):
     )
     path = f"/api/v1/appeals/{appeal.pk}/reply/"
     with _slow_record():
-        responses = _race(
+        responses = race(
             _post_as(one, path, {"content": "已协调银行完成续贷。"}),
             _post_as(two, path, {"content": "已电话告知企业办理进度。"}),
         )

@@ -3,12 +3,10 @@ on a day, and two reminder sweeps at once. Each service is slowed down between i
 its writes, so without the locks (and the unique reminder key) both threads would succeed."""
 
 import datetime as dt
-import threading
 import time
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from enterprises.models import Celebration, Screen, SessionReminder
@@ -17,6 +15,7 @@ from enterprises.services import sessions as session_services
 from portal.exceptions import Conflict
 from portal.models import Notification
 from portal.workdays import sync_from_chinesecalendar
+from tests.concurrency import race
 from tests.enterprises.sessions_setup import SESSION_DAY, build_cast
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -24,28 +23,6 @@ pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _race(*calls):
-    """Run the calls in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_approvals_for_the_last_place_of_a_day(postgres, settings):
@@ -75,7 +52,7 @@ def test_two_approvals_for_the_last_place_of_a_day(postgres, settings):
         return found
 
     with mock.patch.object(celebration_services, "full_days", slow):
-        results = _race(
+        results = race(
             lambda: celebration_services.celebration_approve(celebration=requests[0], actor=leader),
             lambda: celebration_services.celebration_approve(
                 celebration=requests[1], actor=other_leader
@@ -102,7 +79,7 @@ def test_two_reminder_sweeps_at_once_send_each_reminder_once(postgres):
         SESSION_DAY - dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC
     )
     with mock.patch.object(session_services, "_tell", slow):
-        results = _race(
+        results = race(
             lambda: session_services.send_session_reminders(now=the_day_before),
             lambda: session_services.send_session_reminders(now=the_day_before),
         )

@@ -2,12 +2,10 @@
 two rebuilds of the same days never write their rows twice, and a step committed while a
 rebuild runs keeps its day live until the next rebuild."""
 
-import threading
 import time
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from enterprises import services
@@ -15,6 +13,7 @@ from enterprises.models import AppealStatsMark, AppealStatsRollup
 from enterprises.selectors import stats
 from enterprises.services import stats as rollup
 from portal.workdays import sync_from_chinesecalendar
+from tests.concurrency import together
 from tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -24,28 +23,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _together(*calls):
-    """Run the calls in threads started together; re-raise the first exception."""
-    barrier = threading.Barrier(len(calls))
-    errors: list = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
 
 
 @pytest.fixture
@@ -75,7 +52,7 @@ def test_two_rebuilds_at_once_write_each_row_once(appeals):
         return original(runs)
 
     with mock.patch.object(rollup, "_day_rows_sql", slow):
-        _together(lambda: rollup.rebuild(today, today), lambda: rollup.rebuild(today, today))
+        together(lambda: rollup.rebuild(today, today), lambda: rollup.rebuild(today, today))
     assert AppealStatsRollup.objects.count() == rows
 
 
@@ -97,7 +74,7 @@ def test_a_step_committed_during_a_refresh_keeps_its_day_live(appeals):
         services.appeal_reply(appeal=made[1], actor=handler, content="第二件答复。")
 
     with mock.patch.object(rollup, "_rebuild_days", slow):
-        _together(rollup.refresh, step)
+        together(rollup.refresh, step)
     assert AppealStatsMark.objects.filter(day=today).exists()
     leader = UserFactory(role="leader")
     assert stats.appeal_stats(leader).total.counts["replied"] == 2

@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=portal.settings TONGXIN_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
+    DJANGO_SETTINGS_MODULE=config.settings TONGXIN_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 
 WORKDIR /app
 COPY requirements.txt .
@@ -14,4 +14,4 @@ RUN python manage.py compile_translations \
     && useradd --system --home /app tongxin && mkdir -p /app/var && chown -R tongxin /app/var
 USER tongxin
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

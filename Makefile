@@ -29,7 +29,7 @@ demo: migrate
 run: demo
 	@echo "Serving http://127.0.0.1:8000 — log in as admin / tongxin-demo (see README)."
 	@trap 'kill 0' INT TERM; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A portal worker --beat --loglevel=INFO \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config worker --beat --loglevel=INFO \
 		--concurrency=2 --schedule=var/celerybeat-schedule & \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000 & \
 	wait

@@ -140,7 +140,7 @@ class Server:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.command = [
             str(gunicorn),
-            "portal.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -205,7 +205,7 @@ class CeleryStack:
         self.env = env
         celery = str(Path(sys.executable).with_name("celery"))
         self.commands = {
-            "worker": [celery, "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=4"],
+            "worker": [celery, "-A", "config", "worker", "--loglevel=INFO", "--concurrency=4"],
             "beat": [
                 celery,
                 "-A",
@@ -999,7 +999,7 @@ def main() -> int:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     env = server_environment(args)
     # This process reads the portal's own settings; only the server needs the floor's URL.
-    os.environ.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    os.environ.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     sys.path.insert(0, str(BASE_DIR))
     ensure_database(args.database_url)
 

@@ -4,8 +4,8 @@ it answers on the same server, through the same middleware, is the framework's f
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from portal.urls import handler400, handler403, handler404, handler500  # noqa: F401
-from portal.urls import urlpatterns as portal_urlpatterns
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as portal_urlpatterns
 
 
 def floor(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,1 @@
-# Load the Celery app whenever Django starts, so @shared_task binds to it.
-from portal.celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The shared core every domain app stands on; it imports none of them."""

@@ -27,8 +27,8 @@ def test_web_worker_and_beat_share_one_image_and_run_production_settings():
         assert env["REDIS_URL"].startswith("redis://redis:6379")
         assert "SECRET_KEY" in env and "FIELD_ENCRYPTION_KEY" in env
     assert services["web"]["command"][0] == "gunicorn"
-    assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
 
 
 def test_every_long_running_service_has_a_health_check_and_waits_for_healthy_deps():

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from enterprises import selectors
-from enterprises.exports import Column, Sheet, xlsx_response
 from enterprises.filters import AppealFilterSet
 from enterprises.models import Rating, Source, Status
 from enterprises.selectors import stats
 from enterprises.views.stats import BREAKDOWNS, RANK_BY, _form, _require_stats
+from portal.exports import Column, Sheet, xlsx_response
 from portal.models import Region
 
 YES, NO = "是", "否"

@@ -2,11 +2,10 @@
 
 import logging
 
+from celery import current_app as celery_app
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-
-from portal.celery import app as celery_app
 
 logger = logging.getLogger("portal.health")
 

@@ -250,7 +250,7 @@ def test_a_malformed_capacity_stops_start_up_naming_the_variable(value):
         cwd=Path(__file__).resolve().parents[2],
         env={
             **env,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "CELEBRATIONS_PER_SCREEN_PER_DAY": value,
         },
         capture_output=True,

@@ -10,11 +10,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
+from config.celery import app as celery_app
 from enterprises.models import Appeal, Assignment, Reminder
 from enterprises.reference import ensure_escalation_rules, ensure_reference_data
 from enterprises.services import reminders
 from enterprises.services.reminders import sweep_deadlines
-from portal.celery import app as celery_app
 from portal.models import Delivery, Department, Notification
 from portal.workdays import sync_from_chinesecalendar
 from tests.enterprises.conftest import SHANGHAI

@@ -16,9 +16,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from enterprises.models import Appeal, AppealEvent, Assignment, Reminder
 from enterprises.services.reminders import sweep_deadlines
-from portal.celery import app as celery_app
 from portal.models import Delivery, Notification
 from portal.services import deliveries_requeue, notify
 from portal.tasks import deliver

@@ -1,7 +1,7 @@
 """A Celery worker killed (SIGKILL) in the middle of a delivery: after a new worker starts and the
 dead one's lease runs out, the robot gets the post once more, completed, and only once.
 
-The worker is a real ``celery -A portal worker`` process on a private redis-server and the test
+The worker is a real ``celery -A config worker`` process on a private redis-server and the test
 database; its lease on a delivery is 3 s (``tests/faults/worker_settings.py``) instead of five
 minutes. The robot stand-in holds the first post open without answering, so the worker is killed
 while it waits inside ``channels.send``, with the delivery claimed and its attempt counted.
@@ -21,7 +21,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.models import Delivery
 from portal.services import deliveries_requeue, notify
 from portal.tasks import deliver
@@ -79,7 +79,7 @@ class HoldingRobot:
 
 
 class Worker:
-    """``celery -A portal worker`` in its own process group, its output in a file."""
+    """``celery -A config worker`` in its own process group, its output in a file."""
 
     def __init__(self, name: str, env: dict[str, str], log: Path):
         self.name, self.env, self.log = name, env, log
@@ -92,7 +92,7 @@ class Worker:
                 [
                     str(celery),
                     "-A",
-                    "portal",
+                    "config",
                     "worker",
                     "--pool=solo",
                     "--loglevel=INFO",

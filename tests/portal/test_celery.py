@@ -3,7 +3,7 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.models import CalendarYear
 from portal.tasks import check_calendar_coverage
 from portal.workdays import sync_from_chinesecalendar
@@ -29,14 +29,14 @@ def test_the_embedded_default_runs_a_worker_without_any_server(tmp_path):
 
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(TONGXIN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="portal.settings")
+    env.update(TONGXIN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True, timeout=300
     )
     script = (
         "import django; django.setup()\n"
         "from celery.contrib.testing.worker import start_worker\n"
-        "from portal.celery import app\n"
+        "from config.celery import app\n"
         "from portal.tasks import check_calendar_coverage\n"
         "assert app.conf.broker_url.startswith('filesystem')\n"
         "with start_worker(app, perform_ping_check=False, pool='solo', loglevel='WARNING'):\n"

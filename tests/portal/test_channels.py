@@ -268,7 +268,7 @@ def test_a_malformed_channel_setting_stops_start_up_naming_it(name, value):
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=Path(__file__).resolve().parents[2],
-        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings", name: value},
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", name: value},
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,7 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.models import Delivery, Notification
 from portal.services import deliveries_requeue, notify
 from portal.tasks import deliver

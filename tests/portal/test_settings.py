@@ -16,7 +16,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('ok')"],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -23,7 +23,7 @@ def production(tmp_path: Path, **extra: str) -> dict[str, str]:
         and not key.startswith("SECURE_")
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         FIELD_ENCRYPTION_KEY=FIELD_KEY,

@@ -30,7 +30,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from portal.wsgi import application
+from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("portal")
+app = Celery("tongxin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 if app.conf.broker_url.startswith("filesystem"):
     # The filesystem transport has no fan-out exchanges, so no remote control or events.

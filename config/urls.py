@@ -3,9 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from enterprises.urls import appeal_patterns
-from enterprises.views import accounts as enterprise_accounts
-from enterprises.views import screens as screen_views
+from portal import registry
 from portal.views import accounts, health, notifications, pages, regions
 
 handler400 = "portal.views.errors.bad_request"
@@ -27,7 +25,6 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/register/", enterprise_accounts.register, name="register"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path(
         "notifications/read/", notifications.notification_mark_read, name="notification-mark-read"
@@ -37,12 +34,6 @@ urlpatterns = [
     path("calendar/", pages.holiday_calendar, name="calendar"),
     path("regions/", regions.region_browser, name="region-browser"),
     path("regions/children/", regions.region_children, name="region-children"),
-    path("enterprises/", include("enterprises.urls")),
-    path("appeals/", include((appeal_patterns, "appeals"))),
-    # Public kiosks of the light-up day screens: no login, read-only.
-    path("screens/<slug:slug>/", screen_views.kiosk, name="screen-kiosk"),
-    path("screens/<slug:slug>/feed/", screen_views.kiosk_feed, name="screen-feed"),
-    path("screens/<slug:slug>/images/<int:pk>/", screen_views.kiosk_image, name="screen-image"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -50,4 +41,6 @@ urlpatterns = [
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Each domain app's pages (portal.registry.register_urls in its AppConfig.ready).
+    *registry.url_patterns(),
 ]

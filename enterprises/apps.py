@@ -7,8 +7,4 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises (企呼我应)")
 
     def ready(self) -> None:
-        from enterprises import selectors  # noqa: F401  (registers the home page panels)
-        from enterprises.notifications import KIND_LABELS
-        from portal.models.notifications import register_notification_kinds
-
-        register_notification_kinds(KIND_LABELS)
+        from enterprises import registrations  # noqa: F401  (fills portal's registries)

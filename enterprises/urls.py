@@ -1,12 +1,13 @@
-from django.urls import path
+"""The app's page URLs, included at the site's root through ``portal.registry.register_urls``."""
 
-from enterprises.views import accounts, appeals, directory, exports, stats
+from django.urls import include, path
+
+from enterprises.views import accounts, appeals, directory, exports, screens, stats
 from enterprises.views import celebrations as celebration_views
 from enterprises.views import sessions as session_views
 
 # /enterprises/… (namespace "enterprises")
-app_name = "enterprises"
-urlpatterns = [
+enterprise_patterns = [
     path("mine/", accounts.my_enterprises, name="my-enterprises"),
     path("memberships/", accounts.membership_list, name="membership-list"),
     path("memberships/<int:pk>/verify/", accounts.membership_verify, name="membership-verify"),
@@ -61,7 +62,7 @@ urlpatterns = [
     ),
 ]
 
-# /appeals/… (namespace "appeals", included by portal/urls.py)
+# /appeals/… (namespace "appeals")
 appeal_patterns = [
     path("", appeals.appeal_list, name="list"),
     path("new/", appeals.appeal_new, name="new"),
@@ -76,4 +77,14 @@ appeal_patterns = [
     path("<int:pk>/", appeals.appeal_detail, name="detail"),
     path("<int:pk>/files/<int:attachment_pk>/", appeals.attachment_download, name="attachment"),
     path("<int:pk>/<slug:action>/", appeals.appeal_action, name="action"),
+]
+
+urlpatterns = [
+    path("accounts/register/", accounts.register, name="register"),
+    path("enterprises/", include((enterprise_patterns, "enterprises"))),
+    path("appeals/", include((appeal_patterns, "appeals"))),
+    # Public kiosks of the light-up day screens: no login, read-only.
+    path("screens/<slug:slug>/", screens.kiosk, name="screen-kiosk"),
+    path("screens/<slug:slug>/feed/", screens.kiosk_feed, name="screen-feed"),
+    path("screens/<slug:slug>/images/<int:pk>/", screens.kiosk_image, name="screen-image"),
 ]

@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401  (connects audit receivers)
+        from portal import demo, navigation, registry, signals  # noqa: F401  (audit, own menu)
+
+        registry.register_seeder("portal", demo.seed)

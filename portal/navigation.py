@@ -1,77 +1,28 @@
-"""The navigation bar per role: one table, so every role's menu can be read in one place."""
-
-from dataclasses import dataclass
+"""The navigation bar: the portal's own entries here, every app's from its ``AppConfig.ready``
+(``portal.registry.register_menu``), shown per role in ``order``."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role
+from portal.registry import NavItem, menu, register_menu
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    icon: str
-    roles: tuple[str, ...]
-    # Reference pages sit under "More", so that the bar fits on one line.
-    more: bool = False
-
-
-ALL = tuple(Role.values)
-MENU = (
-    NavItem(_("Home"), "home", "house", ALL),
+PORTAL_MENU = (
+    NavItem(_("Home"), "home", "house", order=0),
+    NavItem(_("Departments"), "department-list", "diagram-3", order=900, more=True),
+    NavItem(_("Regions"), "region-browser", "geo-alt", order=910, more=True),
+    NavItem(_("Holiday calendar"), "calendar", "calendar3", order=920, more=True),
     NavItem(
-        _("Memberships"),
-        "enterprises:membership-list",
-        "person-check",
-        (Role.DISPATCHER, Role.ADMIN, Role.LEADER),
+        _("API docs"), "api-docs", "code-slash", (Role.ADMIN, Role.DISPATCHER), order=930, more=True
     ),
-    NavItem(_("My appeals"), "appeals:list", "chat-square-text", (Role.ENTREPRENEUR,)),
-    NavItem(_("New appeal"), "appeals:new", "plus-square", (Role.ENTREPRENEUR,)),
-    NavItem(
-        _("Inbox"),
-        "appeals:inbox",
-        "inbox",
-        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD),
-    ),
-    NavItem(
-        _("Appeals"),
-        "appeals:list",
-        "chat-square-text",
-        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMIN),
-    ),
-    NavItem(_("Extensions"), "appeals:extensions", "calendar-plus", (Role.DEPARTMENT_HEAD,)),
-    NavItem(
-        _("Statistics"),
-        "appeals:stats",
-        "bar-chart-line",
-        (Role.LEADER, Role.ADMIN, Role.DISPATCHER, Role.DEPARTMENT_HEAD),
-    ),
-    NavItem(
-        _("Dialogue sessions"),
-        "enterprises:session-list",
-        "people",
-        (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR),
-    ),
-    NavItem(
-        _("Light-up days"),
-        "enterprises:celebration-list",
-        "lightbulb",
-        (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR),
-    ),
-    NavItem(_("My enterprises"), "enterprises:my-enterprises", "building", (Role.ENTREPRENEUR,)),
-    NavItem(_("Departments"), "department-list", "diagram-3", ALL, more=True),
-    NavItem(_("Regions"), "region-browser", "geo-alt", ALL, more=True),
-    NavItem(_("Holiday calendar"), "calendar", "calendar3", ALL, more=True),
-    NavItem(_("API docs"), "api-docs", "code-slash", (Role.ADMIN, Role.DISPATCHER), more=True),
 )
+register_menu(*PORTAL_MENU)
 
 
 def menu_for(user, current_path: str) -> list[dict]:
     items = []
-    for item in MENU:
-        if user.role in item.roles:
+    for item in menu():
+        if item.shown_to(user.role):
             url = reverse(item.url_name)
             items.append(
                 {

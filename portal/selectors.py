@@ -1,20 +1,10 @@
 """Reads of the shared core, and the home page that every app contributes panels to."""
 
-from collections.abc import Callable
-
 from django.db.models import Count
+from django.template.loader import select_template
 
+from portal import registry
 from portal.models import AuditLog, CalendarYear, Department, Notification, Role, User
-
-HomeContributor = Callable[[User], dict]
-_home_contributors: list[HomeContributor] = []
-
-
-def home_contributor(fn: HomeContributor) -> HomeContributor:
-    """Register a function that adds an app's panels to the role home pages (see apps.ready)."""
-    if fn not in _home_contributors:
-        _home_contributors.append(fn)
-    return fn
 
 
 def covered_years() -> list[int]:
@@ -22,10 +12,17 @@ def covered_years() -> list[int]:
 
 
 def home_context(user: User) -> dict:
-    """Everything a role's home page shows; the template is chosen by role."""
+    """Everything a role's home page shows: the portal's blocks, the panels and figures that
+    apps register (``portal.registry``); the template is chosen by role."""
     role = "admin" if user.is_superuser else user.role
+    panels = registry.home_panels(role)
     context: dict = {
-        "template_role": role,
+        "template": select_template([f"portal/home/{role}.html", "portal/home/default.html"]),
+        "home_panel_templates": [panel.template_for(role) for panel in panels],
+        "home_stylesheets": list(
+            dict.fromkeys(sheet for panel in panels for sheet in panel.stylesheets)
+        ),
+        "home_figures": registry.figures_for(user),
         "recent_notifications": list(
             Notification.objects.visible_to(user).select_related("target_type")[:5]
         ),
@@ -47,6 +44,7 @@ def home_context(user: User) -> dict:
         context["recent_audit"] = list(
             AuditLog.objects.visible_to(user).select_related("actor")[:8]
         )
-    for contributor in _home_contributors:
-        context.update(contributor(user))
+    for panel in panels:
+        if panel.context is not None:
+            context.update(panel.context(user))
     return context

@@ -24,11 +24,9 @@ from enterprises.models.appeals import OPEN, UNANSWERED, co_handled_assignments
 from enterprises.selectors.directory import memberships_of, memberships_pending_for
 from portal.models import Role, User
 from portal.models.users import DEPARTMENT_ROLES
-from portal.selectors import home_contributor
 from portal.workdays import add_working_days
 
 
-@home_contributor
 def home_panels(user: User) -> dict:
     """The appeal and membership panels of each role's home page, in a fixed number of queries."""
     today = timezone.localdate()

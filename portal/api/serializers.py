@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal import registry
 from portal.api.errors import LockedOut
 from portal.models import Department, Notification, Region, User
 
@@ -43,25 +44,32 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class ContributedFieldsMixin:
+    """Adds the fields apps register for this serializer (``portal.registry.register_api_field``)
+    after its own, so portal's API tells what an app knows without importing the app."""
+
+    contributed_as: str = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update(registry.api_fields(self.contributed_as))
+        return fields
+
+
+class MeSerializer(ContributedFieldsMixin, serializers.ModelSerializer):
+    contributed_as = "me"
     department = serializers.SerializerMethodField()
-    enterprises = serializers.SerializerMethodField()
     name = serializers.CharField(source="display_name")
 
     class Meta:
         model = User
-        fields = ["username", "name", "role", "department", "enterprises"]
+        fields = ["username", "name", "role", "department"]
 
     @extend_schema_field(IdNameSerializer(allow_null=True))
     def get_department(self, user: User):
         if user.department is None:
             return None
         return {"id": user.department.pk, "name": user.department.name}
-
-    @extend_schema_field(IdNameSerializer(many=True))
-    def get_enterprises(self, user: User):
-        memberships = user.memberships.verified().select_related("enterprise")
-        return [{"id": m.enterprise.pk, "name": m.enterprise.name} for m in memberships]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -76,21 +84,10 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent"]
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    appeal = serializers.SerializerMethodField()
+class NotificationSerializer(ContributedFieldsMixin, serializers.ModelSerializer):
+    contributed_as = "notification"
     read = serializers.BooleanField(source="is_read", read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "appeal", "created_at", "read"]
-
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_appeal(self, notification: Notification) -> int | None:
-        target_type = notification.target_type
-        if (
-            target_type is not None
-            and target_type.app_label == "enterprises"
-            and (target_type.model == "appeal")
-        ):
-            return notification.target_id
-        return None
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read"]

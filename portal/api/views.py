@@ -32,7 +32,7 @@ class TokenView(APIView):
 
 
 class MeView(generics.RetrieveAPIView):
-    """Who the caller is: role, department and verified enterprises."""
+    """Who the caller is: role and department, with what the apps add (their enterprises …)."""
 
     serializer_class = serializers.MeSerializer
 

@@ -17,7 +17,7 @@ from portal.models import CalendarDay, Department
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page with what it has to do today."""
     context = selectors.home_context(request.user)
-    return render(request, f"portal/home/{context['template_role']}.html", context)
+    return HttpResponse(context.pop("template").render(context, request))
 
 
 @login_required

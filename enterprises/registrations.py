@@ -1,0 +1,156 @@
+"""How the app plugs into the portal (``portal.registry``): its pages, API, menu entries, home
+panels, headline figures, API fields, notification kinds and demo seeder. Imported once, from
+``EnterprisesConfig.ready``."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.notifications import KIND_LABELS
+from portal import registry
+from portal.models import Role
+from portal.models.notifications import register_notification_kinds
+from portal.registry import Figure, HomePanel, NavItem
+
+registry.register_urls("enterprises.urls")
+registry.register_api("enterprises.api.urls")
+
+OFFICE = (Role.DISPATCHER, Role.ADMIN, Role.LEADER)
+registry.register_menu(
+    NavItem(_("Memberships"), "enterprises:membership-list", "person-check", OFFICE, order=10),
+    NavItem(_("My appeals"), "appeals:list", "chat-square-text", (Role.ENTREPRENEUR,), order=20),
+    NavItem(_("New appeal"), "appeals:new", "plus-square", (Role.ENTREPRENEUR,), order=30),
+    NavItem(
+        _("Inbox"),
+        "appeals:inbox",
+        "inbox",
+        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD),
+        order=40,
+    ),
+    NavItem(
+        _("Appeals"),
+        "appeals:list",
+        "chat-square-text",
+        (Role.DISPATCHER, Role.HANDLER, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMIN),
+        order=50,
+    ),
+    NavItem(
+        _("Extensions"), "appeals:extensions", "calendar-plus", (Role.DEPARTMENT_HEAD,), order=60
+    ),
+    NavItem(
+        _("Statistics"),
+        "appeals:stats",
+        "bar-chart-line",
+        (Role.LEADER, Role.ADMIN, Role.DISPATCHER, Role.DEPARTMENT_HEAD),
+        order=70,
+    ),
+    NavItem(
+        _("Dialogue sessions"),
+        "enterprises:session-list",
+        "people",
+        (*OFFICE, Role.ENTREPRENEUR),
+        order=80,
+    ),
+    NavItem(
+        _("Light-up days"),
+        "enterprises:celebration-list",
+        "lightbulb",
+        (*OFFICE, Role.ENTREPRENEUR),
+        order=90,
+    ),
+    NavItem(
+        _("My enterprises"),
+        "enterprises:my-enterprises",
+        "building",
+        (Role.ENTREPRENEUR,),
+        order=100,
+    ),
+)
+
+
+def _home_context(user) -> dict:
+    from enterprises.selectors.appeals import home_panels
+
+    return home_panels(user)
+
+
+registry.register_home_panel(
+    HomePanel(
+        template="enterprises/home/{role}.html",
+        roles=(
+            Role.ENTREPRENEUR,
+            Role.DISPATCHER,
+            Role.HANDLER,
+            Role.DEPARTMENT_HEAD,
+            Role.LEADER,
+            Role.ADMIN,
+        ),
+        order=10,
+        context=_home_context,
+        stylesheets=("portal/css/appeals.css",),
+    )
+)
+
+
+@registry.register_figures
+def headline_figures(user) -> list[Figure]:
+    """This year's appeals for the leaders' cross-app strip: how many, closed, closure rate."""
+    if not (user.is_superuser or user.role in (Role.LEADER, Role.ADMIN)):
+        return []
+    from enterprises.models import Status
+    from enterprises.selectors.appeals import appeals_for
+
+    year = timezone.localdate().year
+    counts = (
+        appeals_for(user)
+        .order_by()
+        .aggregate(
+            submitted=Count("id", filter=Q(submitted_at__year=year)),
+            closed=Count("id", filter=Q(submitted_at__year=year, status=Status.CLOSED)),
+        )
+    )
+    rate = round(100 * counts["closed"] / counts["submitted"], 1) if counts["submitted"] else None
+    appeals_url = reverse("appeals:list")
+    return [
+        Figure(
+            "enterprises.appeals_this_year",
+            _("Appeals this year"),
+            counts["submitted"],
+            url=appeals_url,
+        ),
+        Figure(
+            "enterprises.closed_this_year",
+            _("Closed this year"),
+            counts["closed"],
+            url=f"{appeals_url}?status=closed",
+        ),
+        Figure("enterprises.closure_rate", _("Closure rate this year"), rate, unit="%"),
+    ]
+
+
+def _me_enterprises():
+    from enterprises.api.fields import UserEnterprisesField
+
+    return UserEnterprisesField()
+
+
+def _notification_appeal():
+    from enterprises.api.fields import NotificationAppealField
+
+    return NotificationAppealField()
+
+
+registry.register_api_field("me", "enterprises", _me_enterprises)
+registry.register_api_field("notification", "appeal", _notification_appeal)
+
+register_notification_kinds(KIND_LABELS)
+
+
+def _seed(context: dict) -> dict:
+    from enterprises.demo import seed
+
+    return seed(context)
+
+
+registry.register_seeder("enterprises", _seed, after=("portal",))

@@ -1,0 +1,214 @@
+"""The registries through which domain apps plug into the portal.
+
+``portal`` knows no domain app. Each app fills these registries from its ``AppConfig.ready()``
+(see README, "How to add an app"), the way Wagtail hooks or NetBox plugins do: the project's
+URLconf, the API router, the menu, the home page, ``seed_demo`` and the cross-app figures read
+them, so adding an app is adding it to ``INSTALLED_APPS``.
+
+URL and API modules are registered by dotted path and imported only when the URLconf is built,
+so registering costs nothing at start-up and an app's views may import whatever they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+# --- URLs -----------------------------------------------------------------------------------
+
+_url_modules: list[str] = []
+_api_modules: list[str] = []
+
+
+def register_urls(module: str) -> None:
+    """An app's page URLs: ``module`` has ``urlpatterns``, included at the site's root."""
+    if module not in _url_modules:
+        _url_modules.append(module)
+
+
+def register_api(module: str) -> None:
+    """An app's API: ``module`` has ``routes`` — ``(prefix, viewset, basename)`` for the router
+    — and/or ``urlpatterns``, both mounted under ``/api/v1/`` in the ``api`` namespace."""
+    if module not in _api_modules:
+        _api_modules.append(module)
+
+
+def url_patterns() -> list:
+    """Every registered app's page URLs, in registration order."""
+    patterns: list = []
+    for module in _url_modules:
+        patterns += import_module(module).urlpatterns
+    return patterns
+
+
+def api_modules() -> list:
+    return [import_module(module) for module in _api_modules]
+
+
+# --- Menu -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation bar, shown to the roles listed (``None``: every role)."""
+
+    label: Any
+    url_name: str
+    icon: str
+    roles: tuple[str, ...] | None = None
+    order: int = 100
+    # Reference pages sit under "More", so that the bar fits on one line.
+    more: bool = False
+
+    def shown_to(self, role: str) -> bool:
+        return self.roles is None or role in self.roles
+
+
+_menu: list[NavItem] = []
+
+
+def register_menu(*items: NavItem) -> None:
+    for item in items:
+        if item not in _menu:
+            _menu.append(item)
+
+
+def menu() -> list[NavItem]:
+    """The whole menu in order (stable for equal orders: registration order)."""
+    return sorted(_menu, key=lambda item: item.order)
+
+
+# --- Home page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of an app on the role home pages.
+
+    ``template`` is rendered with the home context, which ``context`` (``user -> dict``) adds
+    to; it is called only for the roles the panel is shown to. ``stylesheets`` are static paths
+    the page links in its head. ``order`` places panels (portal's own blocks come after 500).
+    """
+
+    template: str
+    roles: tuple[str, ...]
+    order: int = 100
+    context: Callable[[Any], dict] | None = None
+    stylesheets: tuple[str, ...] = ()
+
+    def template_for(self, role: str) -> str:
+        return self.template.format(role=role)
+
+
+_home_panels: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+
+
+def home_panels(role: str) -> list[HomePanel]:
+    return sorted(
+        (panel for panel in _home_panels if role in panel.roles), key=lambda panel: panel.order
+    )
+
+
+# --- Cross-app figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure of an app for the cross-app home strip."""
+
+    key: str
+    label: Any
+    value: int | float | None
+    unit: Any = ""
+    url: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "value": self.value,
+            "unit": str(self.unit),
+            "url": self.url,
+        }
+
+
+FigureSource = Callable[[Any], Iterable[Figure]]
+_figure_sources: list[FigureSource] = []
+
+
+def register_figures(source: FigureSource) -> FigureSource:
+    """``source(user)`` yields the app's headline :class:`Figure` s that ``user`` may see."""
+    if source not in _figure_sources:
+        _figure_sources.append(source)
+    return source
+
+
+def figures_for(user) -> list[Figure]:
+    return [figure for source in _figure_sources for figure in source(user)]
+
+
+# --- Fields contributed to the portal's API serializers ---------------------------------------
+
+_api_fields: dict[str, dict[str, Callable[[], Any]]] = {}
+
+
+def register_api_field(serializer: str, name: str, factory: Callable[[], Any]) -> None:
+    """Add field ``name`` (made by ``factory()``, a DRF field) to portal's ``serializer``
+    (``"me"``, ``"notification"``): how an app tells what it knows about a user or a
+    notification without portal knowing the app."""
+    _api_fields.setdefault(serializer, {})[name] = factory
+
+
+def api_fields(serializer: str) -> dict[str, Any]:
+    return {name: factory() for name, factory in _api_fields.get(serializer, {}).items()}
+
+
+# --- Demo data --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    seed: Callable[[dict], dict | None]
+    after: tuple[str, ...] = field(default=())
+
+
+_seeders: dict[str, Seeder] = {}
+
+
+def register_seeder(name: str, seed: Callable[[dict], dict | None], *, after=()) -> None:
+    """An app's part of ``seed_demo``. ``seed(context)`` reads what earlier seeders left in
+    the shared ``context`` dict (``users``, ``departments``, …), may add to it by returning a
+    dict, and must be idempotent. It runs after the seeders named in ``after``."""
+    _seeders[name] = Seeder(name=name, seed=seed, after=tuple(after))
+
+
+def seeders() -> list[Seeder]:
+    """The seeders in dependency order; independent ones keep their registration order."""
+    for seeder in _seeders.values():
+        missing = [name for name in seeder.after if name not in _seeders]
+        if missing:
+            raise ImproperlyConfigured(
+                f"Seeder {seeder.name!r} runs after {missing}, which no app registers."
+            )
+    placed: list[str] = []
+    pending = list(_seeders)
+    while pending:
+        ready = next(
+            (name for name in pending if all(dep in placed for dep in _seeders[name].after)),
+            None,
+        )
+        if ready is None:
+            raise ImproperlyConfigured(f"Seeders depend on each other in a circle: {pending}")
+        placed.append(ready)
+        pending.remove(ready)
+    return [_seeders[name] for name in placed]

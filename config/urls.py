@@ -39,6 +39,7 @@ urlpatterns = [
     path("regions/children/", regions.region_children, name="region-children"),
     path("enterprises/", include("enterprises.urls")),
     path("appeals/", include((appeal_patterns, "appeals"))),
+    path("exports/", include("portal.urls_exports")),
     # Public kiosks of the light-up day screens: no login, read-only.
     path("screens/<slug:slug>/", screen_views.kiosk, name="screen-kiosk"),
     path("screens/<slug:slug>/feed/", screen_views.kiosk_feed, name="screen-feed"),

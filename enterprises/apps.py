@@ -7,7 +7,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises (企呼我应)")
 
     def ready(self) -> None:
-        from enterprises import selectors  # noqa: F401  (registers the home page panels)
+        from enterprises import exports, selectors  # noqa: F401  (export kinds, home panels)
         from enterprises.notifications import KIND_LABELS
         from portal.models.notifications import register_notification_kinds
 

@@ -6,8 +6,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from enterprises.exports import LIST_COLUMNS
 from enterprises.models import Status
-from enterprises.views.exports import LIST_COLUMNS, STATS_COLUMNS
+from enterprises.views.exports import STATS_COLUMNS
 from tests.enterprises import stats_scenario as sc
 from tests.factories import UserFactory, appeal_in
 

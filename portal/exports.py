@@ -141,6 +141,7 @@ def write_workbook(
     text_format = workbook.add_format({"quote_prefix": True})
     kind_formats = {kind: workbook.add_format({"num_format": f}) for kind, f in FORMATS.items()}
     written = 0
+    zone = timezone.get_current_timezone()  # once, not per cell
     with translation.override("zh-hans"):
         for spec in sheets:
             sheet = workbook.add_worksheet(spec.title[:31])
@@ -151,8 +152,12 @@ def write_workbook(
                 sheet.write_string(0, index, str(column.header), header_format)
             sheet.freeze_panes(1, 0)
             width = len(formats)
-            number, write_string, write_number = 0, sheet.write_string, sheet.write_number
-            write_datetime = sheet.write_datetime
+            # The unchecked writers under XlsxWriter's public ones (pinned 3.3.1): the public
+            # ones only parse "A1" notation first, a tenth of the time of a 10^5-row export.
+            write_string, write_number = sheet._write_string, sheet._write_number
+            write_datetime = sheet._write_datetime
+            datetime_format, date_format = kind_formats["datetime"], kind_formats["date"]
+            number = 0
             for number, row in enumerate(spec.rows, start=1):
                 if len(row) != width:
                     raise ValueError(f"Row {number} of {spec.title!r} has {len(row)} cells")
@@ -168,15 +173,13 @@ def write_workbook(
                     elif kind is int or kind is float or kind is decimal.Decimal:
                         write_number(number, index, value, formats[index])
                     elif kind is dt.datetime:
-                        if timezone.is_aware(value):
-                            value = local(value)
-                        write_datetime(
-                            number, index, value, formats[index] or kind_formats["datetime"]
-                        )
+                        if value.tzinfo is not None:
+                            value = value.astimezone(zone).replace(tzinfo=None)
+                        write_datetime(number, index, value, formats[index] or datetime_format)
                     elif kind is dt.date:
-                        write_datetime(number, index, value, formats[index] or kind_formats["date"])
+                        write_datetime(number, index, value, formats[index] or date_format)
                     elif kind is bool:
-                        sheet.write_boolean(number, index, value)
+                        sheet._write_boolean(number, index, value)
                     else:
                         write_string(number, index, str(value))
                 if on_progress is not None and number % PROGRESS_EVERY == 0:

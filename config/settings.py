@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.requeue_deliveries",
         "schedule": 60,
     },
+    # Export jobs a lost message or a dead worker left behind (portal.services.exports).
+    "requeue-exports": {
+        "task": "portal.tasks.requeue_exports",
+        "schedule": 60,
+    },
     # The figures' roll-up: the days appeal steps marked, every minute; every day, nightly.
     "refresh-figures": {
         "task": "enterprises.tasks.refresh_figures",

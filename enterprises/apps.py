@@ -7,4 +7,4 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises (企呼我应)")
 
     def ready(self) -> None:
-        from enterprises import registrations  # noqa: F401  (fills portal's registries)
+        from enterprises import exports, registrations  # noqa: F401  (export kinds, registries)

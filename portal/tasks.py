@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from portal import workdays
 from portal.models import Role, User
-from portal.services import deliveries_requeue, deliveries_send, notify
+from portal.services import (
+    deliveries_requeue,
+    deliveries_send,
+    export_job_run,
+    export_jobs_requeue,
+    notify,
+)
 
 
 @shared_task
@@ -44,3 +50,15 @@ def deliver(delivery_ids: list[int]) -> dict[str, int]:
 def requeue_deliveries() -> int:
     """The catch-up (beat, every minute): hand over what the broker or a dead worker left."""
     return deliveries_requeue()
+
+
+@shared_task(ignore_result=True)
+def run_export(job_id: int) -> str:
+    """Build an export job's workbook; a second copy finds the job claimed and does nothing."""
+    return export_job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_exports() -> int:
+    """The catch-up (beat, every minute): queue again jobs a lost message or dead worker left."""
+    return export_jobs_requeue()

@@ -1,7 +1,8 @@
 """Excel downloads: the dashboard's tables, and any filtered appeal list.
 
-Both read through the same code as their pages (``stats.stats_by``; ``selectors.appeals_for``
-with ``AppealFilterSet``), so an export has exactly what the page shows, in the same scope.
+Both read through the same code as their pages (``stats.stats_by``; the appeal list's scope,
+filters and sorting in ``enterprises.exports``), so an export has exactly what the page shows,
+in the same scope.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,16 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from enterprises import selectors
-from enterprises.filters import AppealFilterSet
-from enterprises.models import Rating, Source, Status
+from enterprises import exports as appeals_export
+from enterprises.models import Source
 from enterprises.selectors import stats
 from enterprises.views.stats import BREAKDOWNS, RANK_BY, _form, _require_stats
 from portal.exports import Column, Sheet, xlsx_response
-from portal.models import Region
+from portal.views.exports import export_response
 
-YES, NO = "是", "否"
-EXPORT_MAX_ROWS = 1_000_000  # an Excel sheet holds 1,048,576 rows
+YES = "是"
 
 STATS_COLUMNS = (
     ("label", Column("分组", 24)),
@@ -114,125 +113,11 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(f"appeal-figures-{stamp}.xlsx", sheets)
 
 
-LIST_COLUMNS = (
-    Column("编号", 17),
-    Column("标题", 30),
-    Column("企业", 30),
-    Column("类别", 12),
-    Column("来源", 10),
-    Column("状态", 9),
-    Column("主办部门", 24),
-    Column("区县", 10),
-    Column("提交时间", 17, "datetime"),
-    Column("受理时间", 17, "datetime"),
-    Column("首次分派时间", 17, "datetime"),
-    Column("签收时间", 17, "datetime"),
-    Column("答复时间", 17, "datetime"),
-    Column("办结时间", 17, "datetime"),
-    Column("办理期限", 11, "date"),
-    Column("原办理期限", 11, "date"),
-    Column("已延期", 7),
-    Column("停表工作日", 10, "number"),
-    Column("评价", 10),
-    Column("回访评价", 10),
-    Column("答复次数", 9, "number"),
-    Column("重办次数", 9, "number"),
-    Column("督办", 6),
-    Column("超期", 6),
-)
-LIST_FIELDS = (
-    "number",
-    "title",
-    "enterprise__name",
-    "category__name",
-    "source",
-    "status",
-    "lead_department__name",
-    "county_id",
-    "submitted_at",
-    "accepted_at",
-    "assigned_at",
-    "signed_at",
-    "replied_at",
-    "closed_at",
-    "due_date",
-    "original_due_date",
-    "extended",
-    "stopped_days",
-    "rating",
-    "callback_rating",
-    "reply_count",
-    "rehandle_count",
-    "is_supervised",
-)
-
-
-def _appeal_rows(queryset, today):
-    counties = dict(Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", "name"))
-    statuses = {value: str(label) for value, label in Status.choices}
-    sources = {value: str(label) for value, label in Source.choices}
-    ratings = {"": "", **{value: str(label) for value, label in Rating.choices}}
-    unanswered = {Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS}
-    rows = (
-        queryset.annotate(county_id=stats.county_key())
-        .values_list(*LIST_FIELDS)
-        .iterator(chunk_size=2000)
-    )
-    for values in rows:
-        row = dict(zip(LIST_FIELDS, values, strict=True))
-        overdue = row["status"] in unanswered and row["due_date"] and row["due_date"] < today
-        yield [
-            row["number"],
-            row["title"],
-            row["enterprise__name"],
-            row["category__name"],
-            sources.get(row["source"], row["source"]),
-            statuses.get(row["status"], row["status"]),
-            row["lead_department__name"] or "",
-            counties.get(row["county_id"], ""),
-            row["submitted_at"],
-            row["accepted_at"],
-            row["assigned_at"],
-            row["signed_at"],
-            row["replied_at"],
-            row["closed_at"],
-            row["due_date"],
-            row["original_due_date"],
-            YES if row["extended"] else NO,
-            row["stopped_days"],
-            ratings.get(row["rating"], row["rating"]),
-            ratings.get(row["callback_rating"], row["callback_rating"]),
-            row["reply_count"],
-            row["rehandle_count"],
-            YES if row["is_supervised"] else NO,
-            YES if overdue else NO,
-        ]
-
-
-def appeal_queryset_for_export(request: HttpRequest):
-    """The list page's appeals for these parameters (scope, filters, sort), or None when a
-    filter is invalid."""
-    from enterprises.views.appeals import SORTS
-
-    filterset = AppealFilterSet(
-        request.GET or None, queryset=selectors.appeals_for(request.user).order_by()
-    )
-    if filterset.is_bound and not filterset.is_valid():
-        return None
-    sort = request.GET.get("sort", "-submitted")
-    ordering = SORTS.get(sort, SORTS["-submitted"])[0]
-    return filterset.qs.order_by(*ordering)
-
-
 @login_required
 @require_GET
 def appeal_list_export(request: HttpRequest) -> HttpResponse:
-    """The appeal list with the same filters and sorting as the page, every row, as .xlsx."""
-    queryset = appeal_queryset_for_export(request)
-    if queryset is None:
-        return render(
-            request, "400.html", {"detail": _("Check the filters of the list.")}, status=400
-        )
-    rows = _appeal_rows(queryset[:EXPORT_MAX_ROWS], timezone.localdate())
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(f"appeals-{stamp}.xlsx", [Sheet("诉求清单", LIST_COLUMNS, rows)])
+    """The appeal list with the same filters and sorting as the page, every row, as .xlsx: at
+    once up to 10^4 rows, else as an export job whose page shows its progress."""
+    return export_response(
+        request, appeals_export.KIND, invalid_detail=_("Check the filters of the list.")
+    )

@@ -3,6 +3,7 @@
 from portal.models.audit import AuditLog
 from portal.models.calendar import CalendarDay, CalendarYear
 from portal.models.departments import Department
+from portal.models.exports import ExportJob
 from portal.models.notifications import Delivery, Notification, NotificationPreference
 from portal.models.regions import Region
 from portal.models.users import Role, User
@@ -13,6 +14,7 @@ __all__ = [
     "CalendarYear",
     "Delivery",
     "Department",
+    "ExportJob",
     "Notification",
     "NotificationPreference",
     "Region",

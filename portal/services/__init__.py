@@ -1,7 +1,7 @@
 """Writes of the shared core. Each function does one thing the portal promises, atomically.
 
 The audit trail (``audit``), notifications and channel choices (``notifications``) and the
-delivery outbox (``deliveries``) live in their own modules; everything is importable from here.
+delivery outbox (``deliveries``) and export jobs (``exports``) live in their own modules; everything is importable from here.
 """
 
 from portal.services.audit import audit_personal_view, audit_record, client_ip
@@ -10,6 +10,7 @@ from portal.services.deliveries import (
     deliveries_requeue,
     deliveries_send,
 )
+from portal.services.exports import export_job_run, export_jobs_requeue, export_request
 from portal.services.notifications import (
     Message,
     notification_preferences_for,
@@ -27,6 +28,9 @@ __all__ = [
     "deliveries_publish",
     "deliveries_requeue",
     "deliveries_send",
+    "export_job_run",
+    "export_jobs_requeue",
+    "export_request",
     "notification_preferences_for",
     "notification_preferences_update",
     "notifications_mark_read",

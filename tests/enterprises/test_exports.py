@@ -6,8 +6,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from enterprises.exports import LIST_COLUMNS
 from enterprises.models import Status
-from enterprises.views.exports import LIST_COLUMNS, STATS_COLUMNS
+from enterprises.views.exports import STATS_COLUMNS
 from tests.enterprises import stats_scenario as sc
 from tests.factories import UserFactory, appeal_in
 
@@ -153,3 +154,54 @@ def test_text_that_looks_like_a_formula_stays_text(client, dispatcher, entrepren
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     values = {cell.value for cell in cells}
     assert {"=1+2", '=HYPERLINK("http://x.invalid","详情")'} <= values
+
+
+def test_a_large_list_export_runs_as_a_job_for_its_owner(
+    monkeypatch,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    client,
+    dispatcher,
+    entrepreneur,
+):
+    from config.celery import app as celery_app
+    from portal.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("portal.views.exports.EXPORT_JOB_THRESHOLD", 2)
+    monkeypatch.setitem(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
+    for _i in range(3):
+        appeal_in("submitted", entrepreneur=entrepreneur)
+    client.force_login(dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/appeals/export/", {"status": "submitted", "sort": "submitted"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+    assert (job.owner, job.kind, job.status, job.rows_done) == (
+        dispatcher,
+        "enterprises.appeals",
+        "done",
+        3,
+    )
+    assert job.params == {"status": ["submitted"], "sort": ["submitted"]}
+    _header, *rows = rows_of(workbook(client.get(f"/exports/{job.pk}/download/")).active)
+    assert len(rows) == 3 and [r[0] for r in rows] == sorted(r[0] for r in rows)
+    client.force_login(UserFactory(role="dispatcher"))  # a colleague: not theirs
+    assert client.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_list_export_query_count_is_flat_in_rows(client, dispatcher, entrepreneur):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(dispatcher)
+
+    def queries_with(n):
+        for _i in range(n):
+            appeal_in("accepted", entrepreneur=entrepreneur, dispatcher=dispatcher)
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get("/appeals/export/").streaming_content)
+        return len(captured)
+
+    assert queries_with(2) == queries_with(20)

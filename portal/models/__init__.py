@@ -4,14 +4,19 @@ from portal.models.audit import AuditLog
 from portal.models.calendar import CalendarDay, CalendarYear
 from portal.models.departments import Department
 from portal.models.exports import ExportJob
+from portal.models.files import Attachment, StoredFile
 from portal.models.notifications import Delivery, Notification, NotificationPreference
 from portal.models.regions import Region
+from portal.models.tags import Colour, Tag, TagCategory, TaggedItem
+from portal.models.timeline import TimelineEntry, TimelineEvent
 from portal.models.users import Role, User
 
 __all__ = [
+    "Attachment",
     "AuditLog",
     "CalendarDay",
     "CalendarYear",
+    "Colour",
     "Delivery",
     "Department",
     "ExportJob",
@@ -19,5 +24,11 @@ __all__ = [
     "NotificationPreference",
     "Region",
     "Role",
+    "StoredFile",
+    "Tag",
+    "TagCategory",
+    "TaggedItem",
+    "TimelineEntry",
+    "TimelineEvent",
     "User",
 ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from enterprises import transitions
+from enterprises.lifecycles import APPEAL
 from enterprises.models import (
     Appeal,
     AppealCategory,
@@ -26,9 +26,7 @@ def api_action(name: str) -> str:
 
 # Every transition a person can take (``auto_close`` is the machine's), as the API spells it.
 API_ACTIONS = tuple(
-    api_action(name)
-    for name, transition in transitions.TABLE.items()
-    if transition.may is not transitions.system
+    api_action(transition.action) for transition in APPEAL if not transition.automatic
 )
 
 
@@ -179,7 +177,7 @@ class AppealDetailSerializer(AppealListSerializer):
         request = self.context.get("request")
         if request is None:
             return []
-        return [api_action(name) for name in transitions.available(appeal, request.user)]
+        return [api_action(name) for name in APPEAL.available(appeal, request.user)]
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, appeal: Appeal) -> list[dict]:

@@ -26,6 +26,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from enterprises.api.serializers import ApiErrorSerializer, IdField
+from enterprises.lifecycles import SESSION
 from enterprises.models import DialogueSession, InvitationAnswer, Screen, SessionInvitation
 from enterprises.selectors import sessions as selectors
 from enterprises.selectors.celebrations import active_screens
@@ -198,9 +199,7 @@ class SessionDetailSerializer(SessionListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, session: DialogueSession) -> list[str]:
-        return sorted(
-            step.replace("_", "-") for step in services.session_steps_for(session, self._user())
-        )
+        return sorted(step.replace("_", "-") for step in SESSION.available(session, self._user()))
 
 
 class SessionCreateSerializer(serializers.Serializer):
@@ -306,7 +305,7 @@ class DialogueSessionViewSet(
         responses={201: SessionDetailSerializer, **{k: ERRORS[k] for k in (400, 401, 403)}},
     )
     def create(self, request):
-        if not services.STEPS["edit"].may(request.user, None):
+        if not SESSION.allowed(request.user, "edit"):
             raise PermissionDenied(_("Only dispatchers plan dialogue sessions."))
         serializer = SessionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -330,7 +329,7 @@ class DialogueSessionViewSet(
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         session = self.get_object()
-        services.session_step_check(session, request.user, "invite")
+        SESSION.check(session, request.user, "invite")
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.session_invite(session=session, actor=request.user, **serializer.validated_data)
@@ -345,7 +344,7 @@ class DialogueSessionViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         session = self.get_object()
-        services.session_step_check(session, request.user, "answer")
+        SESSION.check(session, request.user, "answer")
         invitation = selectors.invitation_of(session, request.user)
         if invitation is None:
             raise PermissionDenied(_("Only the invited person can answer this invitation."))

@@ -17,29 +17,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises import selectors, services, transitions
+from enterprises import selectors, services
+from enterprises.actions import APPEAL_ACTIONS
 from enterprises.api.serializers import (
     ApiErrorSerializer,
     AppealCategorySerializer,
     AppealCreateSerializer,
     AppealDetailSerializer,
     AppealListSerializer,
-    AssignSerializer,
-    CallbackSerializer,
-    ContentSerializer,
-    ExtendSerializer,
-    LinkSerializer,
-    MergeSerializer,
-    NoteSerializer,
-    QuestionSerializer,
-    RateSerializer,
-    ReasonSerializer,
     RegisteredSerializer,
     RegisterSerializer,
-    RequiredNoteSerializer,
     api_action,
 )
 from enterprises.filters import AppealFilterSet
+from enterprises.lifecycles import APPEAL
 from enterprises.models import Appeal, AppealCategory, Membership
 from portal.api.pagination import KeysFirstPagination
 from portal.models import Role
@@ -98,9 +89,10 @@ class AppealCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AppealCategory.objects.filter(is_active=True)
 
 
-def _transition(name: str, request_serializer, summary: str):
+def _transition(name: str, summary: str):
     """``POST /appeals/{id}/<name>/``: one transition of the table, documented on its own."""
     path = api_action(name)
+    request_serializer = APPEAL_ACTIONS[name].serializer
 
     def endpoint(self, request, pk=None):
         return self.perform_transition(request, name, request_serializer)
@@ -183,74 +175,34 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def perform_transition(self, request, name: str, request_serializer):
         appeal = self.get_object()
-        transitions.check(appeal, request.user, name)
+        APPEAL.check(appeal, request.user, name)
         arguments = {}
         if request_serializer is not None:
             serializer = request_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             arguments = serializer.validated_data
-        appeal = TRANSITION_SERVICES[name](appeal=appeal, actor=request.user, **arguments)
+        appeal = APPEAL_ACTIONS.run(name, appeal, request.user, **arguments)
         # The updated row as the service left it: after ``return`` the department no longer
         # sees the appeal, but its answer still shows what it did.
         return self.detail_response(appeal)
 
-    accept = _transition("accept", NoteSerializer, "Accept a submitted appeal (dispatcher)")
-    reject = _transition("reject", ReasonSerializer, "Reject a submitted appeal (dispatcher)")
-    merge = _transition(
-        "merge", MergeSerializer, "Close a repeat as merged into an earlier appeal (dispatcher)"
-    )
-    link = _transition("link", LinkSerializer, "Link a related appeal (dispatcher)")
+    accept = _transition("accept", "Accept a submitted appeal (dispatcher)")
+    reject = _transition("reject", "Reject a submitted appeal (dispatcher)")
+    merge = _transition("merge", "Close a repeat as merged into an earlier appeal (dispatcher)")
+    link = _transition("link", "Link a related appeal (dispatcher)")
     assign = _transition(
         "assign",
-        AssignSerializer,
         "Route to a lead department and co-handling ones, with a deadline (dispatcher)",
     )
-    sign = _transition("sign", None, "Sign for the appeal (lead department)")
-    return_ = _transition(
-        "return", ReasonSerializer, "Send a misrouted appeal back to the dispatcher"
-    )
-    request_info = _transition(
-        "request_info", QuestionSerializer, "Ask the enterprise for information (clock stops)"
-    )
-    provide_info = _transition(
-        "provide_info", ContentSerializer, "Answer the question (enterprise; clock restarts)"
-    )
-    submit_part = _transition(
-        "submit_part", ContentSerializer, "Submit a co-handling department's part"
-    )
-    reply = _transition("reply", ContentSerializer, "Reply to the enterprise (lead department)")
-    rate = _transition(
-        "rate", RateSerializer, "Rate the reply (enterprise; dissatisfied sends it back)"
-    )
-    extend = _transition("extend", ExtendSerializer, "Ask for a later deadline (lead department)")
-    approve_extension = _transition(
-        "approve_extension", NoteSerializer, "Approve the pending extension"
-    )
-    decline_extension = _transition(
-        "decline_extension", RequiredNoteSerializer, "Decline the pending extension"
-    )
-    supervise = _transition("supervise", RequiredNoteSerializer, "Supervise the appeal (leader)")
-    callback = _transition(
-        "callback", CallbackSerializer, "Record a call-back to the enterprise (dispatcher)"
-    )
-
-
-TRANSITION_SERVICES = {
-    "accept": services.appeal_accept,
-    "reject": services.appeal_reject,
-    "merge": services.appeal_merge,
-    "link": services.appeal_link,
-    "assign": services.appeal_assign,
-    "sign": services.appeal_sign,
-    "return": services.appeal_return,
-    "request_info": services.appeal_request_info,
-    "provide_info": services.appeal_provide_info,
-    "submit_part": services.appeal_submit_part,
-    "reply": services.appeal_reply,
-    "rate": services.appeal_rate,
-    "extend": services.appeal_extend,
-    "approve_extension": services.appeal_approve_extension,
-    "decline_extension": services.appeal_decline_extension,
-    "supervise": services.appeal_supervise,
-    "callback": services.appeal_callback,
-}
+    sign = _transition("sign", "Sign for the appeal (lead department)")
+    return_ = _transition("return", "Send a misrouted appeal back to the dispatcher")
+    request_info = _transition("request_info", "Ask the enterprise for information (clock stops)")
+    provide_info = _transition("provide_info", "Answer the question (enterprise; clock restarts)")
+    submit_part = _transition("submit_part", "Submit a co-handling department's part")
+    reply = _transition("reply", "Reply to the enterprise (lead department)")
+    rate = _transition("rate", "Rate the reply (enterprise; dissatisfied sends it back)")
+    extend = _transition("extend", "Ask for a later deadline (lead department)")
+    approve_extension = _transition("approve_extension", "Approve the pending extension")
+    decline_extension = _transition("decline_extension", "Decline the pending extension")
+    supervise = _transition("supervise", "Supervise the appeal (leader)")
+    callback = _transition("callback", "Record a call-back to the enterprise (dispatcher)")

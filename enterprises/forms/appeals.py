@@ -429,27 +429,3 @@ class CallbackForm(ActionForm):
         label=_("Rating given on the call"), choices=Rating.choices, widget=forms.RadioSelect
     )
     note = _text(_("Note"), required=False, rows=2)
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    form.action: form
-    for form in (
-        AcceptForm,
-        RejectForm,
-        MergeForm,
-        LinkForm,
-        AssignForm,
-        SignForm,
-        ReturnForm,
-        RequestInfoForm,
-        ProvideInfoForm,
-        SubmitPartForm,
-        ReplyForm,
-        RateForm,
-        ExtendForm,
-        ApproveExtensionForm,
-        DeclineExtensionForm,
-        SuperviseForm,
-        CallbackForm,
-    )
-}

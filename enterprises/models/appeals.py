@@ -2,7 +2,7 @@
 
 State lives in columns the lists and figures can index; history lives in ``AppealEvent``,
 which is append-only. Status changes happen only in ``enterprises.services.appeals``
-through the transition table in ``enterprises.transitions``.
+through the appeal lifecycle in ``enterprises.lifecycles``.
 """
 
 from django.conf import settings

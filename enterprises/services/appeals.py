@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises import transitions
+from enterprises.lifecycles import APPEAL
 from enterprises.models import (
     Appeal,
     AppealCategory,
@@ -89,7 +89,7 @@ def _begin(appeal: Appeal | int, actor: User | None, action: str) -> Appeal:
     """Lock the appeal's row and check that ``actor`` may do ``action`` in its current status."""
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     locked = Appeal.objects.select_for_update(of=("self",)).get(pk=pk)
-    transitions.check(locked, actor, action)
+    APPEAL.check(locked, actor, action)
     return locked
 
 
@@ -306,7 +306,7 @@ def appeal_accept(*, appeal: Appeal, actor: User, note: str = "") -> Appeal:
     """Accept a submitted appeal (受理): it now counts in the figures and awaits routing."""
     appeal = _begin(appeal, actor, "accept")
     before, now = appeal.status, timezone.now()
-    appeal.status, appeal.accepted_at = Status.ACCEPTED, now
+    appeal.status, appeal.accepted_at = APPEAL.target("accept"), now
     appeal.save(update_fields=["status", "accepted_at", "updated_at"])
     _record(appeal, Action.ACCEPT, actor, from_status=before, note=(note or "").strip(), at=now)
     _tell(
@@ -324,7 +324,7 @@ def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     reason = _text(reason, field="reason", message=_("Give a reason for the rejection."))
     appeal = _begin(appeal, actor, "reject")
     before = appeal.status
-    appeal.status = Status.REJECTED
+    appeal.status = APPEAL.target("reject")
     appeal.save(update_fields=["status", "updated_at"])
     _record(appeal, Action.REJECT, actor, from_status=before, note=reason)
     _tell(
@@ -355,7 +355,7 @@ def appeal_merge(*, appeal: Appeal, actor: User, into: Appeal | int, note: str =
         raise ValidationError({"into": [_("That appeal was itself merged; choose its target.")]})
     appeal = _begin(appeal, actor, "merge")
     before, now = appeal.status, timezone.now()
-    appeal.status, appeal.merged_into = Status.CLOSED, target
+    appeal.status, appeal.merged_into = APPEAL.target("merge"), target
     appeal.closed_at, appeal.close_reason = now, CloseReason.MERGED
     appeal.save(update_fields=["status", "merged_into", "closed_at", "close_reason", "updated_at"])
     appeal.linked.add(target)
@@ -494,7 +494,7 @@ def appeal_assign(
         CoHandling(assignment=assignment, appeal=appeal, department=d, due_date=co_due) for d in co
     )
     before = appeal.status
-    appeal.status = Status.ASSIGNED
+    appeal.status = APPEAL.target("assign")
     appeal.lead_department, appeal.current_assignment = lead, assignment
     appeal.assigned_at = appeal.assigned_at or now
     appeal.signed_at = None
@@ -544,7 +544,7 @@ def appeal_sign(*, appeal: Appeal, actor: User) -> Appeal:
     Assignment.objects.filter(pk=appeal.current_assignment_id).update(
         signed_at=now, signed_by=actor
     )
-    appeal.status, appeal.signed_at = Status.IN_PROGRESS, now
+    appeal.status, appeal.signed_at = APPEAL.target("sign"), now
     appeal.save(update_fields=["status", "signed_at", "updated_at"])
     _record(appeal, Action.SIGN, actor, from_status=before, at=now)
     return appeal
@@ -572,7 +572,7 @@ def appeal_return(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
         status=Extension.Decision.DECLINED, decided_at=now
     )
     department = appeal.lead_department
-    appeal.status = Status.ACCEPTED
+    appeal.status = APPEAL.target("return")
     appeal.lead_department = appeal.current_assignment = None
     appeal.signed_at = None
     appeal.save()
@@ -699,7 +699,7 @@ def appeal_reply(*, appeal: Appeal, actor: User, content: str, files: Sequence =
     before, now = appeal.status, timezone.now()
     if appeal.awaiting_info:  # answering without the information ends the clock stop too
         _end_clock_stop(appeal, now=now)
-    appeal.status, appeal.replied_at = Status.REPLIED, now
+    appeal.status, appeal.replied_at = APPEAL.target("reply"), now
     appeal.first_replied_at = appeal.first_replied_at or now
     appeal.reply_count += 1
     appeal.save()
@@ -931,10 +931,12 @@ def appeal_auto_close(*, appeal: Appeal, days: int, now: datetime | None = None)
     nothing, when the appeal is no longer an unrated reply.
     """
     now = now or timezone.now()
-    if appeal.status != Status.REPLIED:
+    if appeal.status not in APPEAL["auto_close"].sources:
         return False
-    transitions.check(appeal, None, "auto_close")
-    appeal.status, appeal.closed_at, appeal.close_reason = Status.CLOSED, now, CloseReason.AUTO
+    before = appeal.status
+    APPEAL.check(appeal, None, "auto_close")
+    appeal.status, appeal.closed_at = APPEAL.target("auto_close"), now
+    appeal.close_reason = CloseReason.AUTO
     appeal.handling_days = handling_days(appeal)
     appeal.save(
         update_fields=["status", "closed_at", "close_reason", "handling_days", "updated_at"]
@@ -943,7 +945,7 @@ def appeal_auto_close(*, appeal: Appeal, days: int, now: datetime | None = None)
         appeal,
         Action.AUTO_CLOSE,
         None,
-        from_status=Status.REPLIED,
+        from_status=before,
         note=_("Closed automatically: no rating within %(days)d working days.") % {"days": days},
         at=now,
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.lifecycles import CELEBRATION
 from enterprises.models import (
     Celebration,
     CelebrationKind,
@@ -43,7 +44,6 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 # How far ahead a celebration may be booked.
 BOOKING_HORIZON_DAYS = 366
 REQUESTERS = (Role.DISPATCHER, Role.ADMIN)
-DECIDERS = (Role.DISPATCHER, Role.LEADER, Role.ADMIN)
 
 
 def capacity() -> int:
@@ -230,16 +230,15 @@ def celebration_request(
     return celebration
 
 
-def _begin(celebration: Celebration | int, actor: User) -> Celebration:
-    if not actor.has_role(*DECIDERS):
-        raise PermissionDenied(_("Only dispatchers and leaders decide on celebrations."))
+def _begin(celebration: Celebration | int, actor: User, action: str) -> Celebration:
+    """Lock the celebration's row and check ``action`` against its lifecycle.
+
+    The role is checked first, before the lock: a person who may not decide waits for no one.
+    """
+    CELEBRATION.check_actor(actor, action)
     pk = celebration.pk if isinstance(celebration, Celebration) else celebration
     locked = Celebration.objects.select_for_update().select_related("enterprise").get(pk=pk)
-    if locked.status != CelebrationStatus.REQUESTED:
-        raise Conflict(
-            _("This celebration was already decided (“%(status)s”). Reload the page.")
-            % {"status": locked.get_status_display()}
-        )
+    CELEBRATION.check(locked, actor, action)
     return locked
 
 
@@ -276,7 +275,7 @@ def celebration_approve(*, celebration: Celebration, actor: User, note: str = ""
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": [_("Keep it within %(max)d characters.") % {"max": 500}]})
-    celebration = _begin(celebration, actor)
+    celebration = _begin(celebration, actor, "approve")
     if celebration.ends_on < timezone.localdate():
         raise Conflict(_("The days of this celebration are over; it can only be declined."))
     screen_ids = list(celebration.screens.values_list("pk", flat=True))
@@ -284,7 +283,7 @@ def celebration_approve(*, celebration: Celebration, actor: User, note: str = ""
     full = full_days(screens, celebration.starts_on, celebration.ends_on, exclude=celebration.pk)
     if full:
         raise Conflict(_full_message(*full[0]))
-    celebration.status = CelebrationStatus.APPROVED
+    celebration.status = CELEBRATION.target("approve")
     celebration.decided_by, celebration.decided_at = actor, timezone.now()
     celebration.decision_note = note
     celebration.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -300,8 +299,8 @@ def celebration_decline(*, celebration: Celebration, actor: User, reason: str) -
         raise ValidationError({"reason": [_("Give a reason for declining.")]})
     if len(reason) > 500:
         raise ValidationError({"reason": [_("Keep it within %(max)d characters.") % {"max": 500}]})
-    celebration = _begin(celebration, actor)
-    celebration.status = CelebrationStatus.DECLINED
+    celebration = _begin(celebration, actor, "decline")
+    celebration.status = CELEBRATION.target("decline")
     celebration.decided_by, celebration.decided_at = actor, timezone.now()
     celebration.decision_note = reason
     celebration.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

@@ -1,22 +1,21 @@
 """Every change to a 亲清半月谈 dialogue session, its invitations and the needs raised there.
 
-Each service locks the session's row, checks ``STEPS`` (who may take which step in which status)
+Each service locks the session's row, checks ``lifecycles.SESSION`` (who may take which step in which status)
 and writes in one transaction. A need raised at a session becomes an appeal through the appeal
 loop's own ``appeal_submit`` (source ``session``), linked to the session with the host leader's
 instruction (交办意见) written on its timeline in the same transaction.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from enterprises.lifecycles import SESSION
 from enterprises.models import (
     Appeal,
     AppealCategory,
@@ -37,7 +36,6 @@ from portal.models import Role, User
 from portal.services import notify
 
 __all__ = [
-    "STEPS",
     "send_session_reminders",
     "session_add_expert",
     "session_answer",
@@ -46,8 +44,6 @@ __all__ = [
     "session_invite",
     "session_record_need",
     "session_remove_expert",
-    "session_step_check",
-    "session_steps_for",
     "session_summarise",
     "session_update",
 ]
@@ -60,72 +56,11 @@ INSTRUCTION_MAX = 2000
 # The day-before reminder goes out from this hour (local time) on the day before the session.
 REMINDER_FROM_HOUR = 9
 
-P, H, S = SessionStatus.PLANNED, SessionStatus.HELD, SessionStatus.SUMMARISED
-
-
-def _organiser(user: User | None, session: DialogueSession | None = None) -> bool:
-    return user is not None and user.has_role(Role.DISPATCHER, Role.ADMIN)
-
-
-def _invitee(user: User | None, session: DialogueSession | None = None) -> bool:
-    return user is not None and user.is_authenticated and user.role == Role.ENTREPRENEUR
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    may: Callable[[User | None, DialogueSession | None], bool]
-
-
-# Who may do what to a session, and in which status: the whole life of a session in one table.
-STEPS: dict[str, Step] = {
-    step.name: step
-    for step in (
-        Step("edit", gettext_lazy("Edit the session"), (P, H), _organiser),
-        Step("invite", gettext_lazy("Invite an entrepreneur"), (P,), _organiser),
-        Step("answer", gettext_lazy("Answer the invitation"), (P,), _invitee),
-        Step("experts", gettext_lazy("Change the experts"), (P, H), _organiser),
-        Step("hold", gettext_lazy("Mark as held"), (P,), _organiser),
-        Step("record_need", gettext_lazy("Record a need"), (H, S), _organiser),
-        Step("summarise", gettext_lazy("Write the minutes"), (H,), _organiser),
-    )
-}
-
-
-def session_step_check(session: DialogueSession, user: User | None, step: str) -> Step:
-    """Raise ``PermissionDenied`` (wrong role) or ``Conflict`` (wrong moment) unless ``user``
-    may take ``step`` on ``session`` now."""
-    rule = STEPS[step]
-    if not rule.may(user, session):
-        raise PermissionDenied(
-            _("Your role cannot do this on a dialogue session: %(step)s.") % {"step": rule.label}
-        )
-    if session.status not in rule.sources:
-        raise Conflict(
-            _(
-                "This session is “%(status)s” now, so “%(step)s” is not possible. "
-                "Reload the page to see what changed."
-            )
-            % {"status": session.get_status_display(), "step": rule.label}
-        )
-    return rule
-
-
-def session_steps_for(session: DialogueSession, user: User) -> set[str]:
-    """The steps ``user`` could take on ``session`` right now (for pages and the API)."""
-    return {
-        name
-        for name, rule in STEPS.items()
-        if session.status in rule.sources and rule.may(user, session)
-    }
-
 
 def _lock(session: DialogueSession | int, user: User | None, step: str) -> DialogueSession:
     pk = session.pk if isinstance(session, DialogueSession) else session
     locked = DialogueSession.objects.select_for_update().get(pk=pk)
-    session_step_check(locked, user, step)
+    SESSION.check(locked, user, step)
     return locked
 
 
@@ -257,7 +192,7 @@ def session_create(
     Raises ``PermissionDenied`` unless a dispatcher plans it, and ``ValidationError`` keyed by
     field, writing nothing, on any bad input.
     """
-    if not _organiser(actor):
+    if not SESSION.allowed(actor, "edit"):
         raise PermissionDenied(_("Only dispatchers plan dialogue sessions."))
     cleaned, leaders = _clean_session_fields(
         {
@@ -332,7 +267,11 @@ def session_update(
             {"number": [_("Session %(number)d already exists.") % {"number": cleaned["number"]}]}
         ) from None
     session.hosts.set(leaders)
-    if session.status == P and before != (session.held_on, session.start_time, session.venue):
+    if session.status == SessionStatus.PLANNED and before != (
+        session.held_on,
+        session.start_time,
+        session.venue,
+    ):
         _tell(
             _expected_guests(session),
             "session_changed",
@@ -353,7 +292,7 @@ def session_hold(*, session: DialogueSession, actor: User) -> DialogueSession:
             _("This session is planned for %(date)s; it can be marked held from that day on.")
             % {"date": session.held_on.isoformat()}
         )
-    session.status, session.held_at = H, timezone.now()
+    session.status, session.held_at = SESSION.target("hold"), timezone.now()
     session.save(update_fields=["status", "held_at", "updated_at"])
     return session
 
@@ -372,7 +311,8 @@ def session_summarise(*, session: DialogueSession, actor: User, minutes: str) ->
     if errors:
         raise ValidationError(errors)
     session = _lock(session, actor, "summarise")
-    session.minutes, session.status, session.summarised_at = minutes, S, timezone.now()
+    session.minutes, session.summarised_at = minutes, timezone.now()
+    session.status = SESSION.target("summarise")
     session.save(update_fields=["minutes", "status", "summarised_at", "updated_at"])
     return session
 
@@ -514,7 +454,7 @@ def send_session_reminders(*, now: dt.datetime | None = None) -> int:
     already = SessionReminder.objects.filter(invitation_id=OuterRef("pk"), session_date=tomorrow)
     due = (
         SessionInvitation.objects.filter(
-            session__status=P, session__held_on=tomorrow, user__is_active=True
+            session__status=SessionStatus.PLANNED, session__held_on=tomorrow, user__is_active=True
         )
         .exclude(answer=InvitationAnswer.DECLINED)
         .exclude(Exists(already))

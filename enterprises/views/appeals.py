@@ -23,9 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from enterprises import selectors, services, transitions
+from enterprises import selectors, services
+from enterprises.actions import APPEAL_ACTIONS
 from enterprises.filters import AppealFilterSet
-from enterprises.forms.appeals import ACTION_FORMS, ActionForm, AppealForm
+from enterprises.forms.appeals import ActionForm, AppealForm
+from enterprises.lifecycles import APPEAL
 from enterprises.models import (
     Appeal,
     AppealCategory,
@@ -54,48 +56,6 @@ SORTS = {
     "submitted": (("submitted_at", "id"), gettext_lazy("Oldest first")),
     "due": ((F("due_date").asc(nulls_last=True), "id"), gettext_lazy("Deadline, soonest first")),
     "-due": ((F("due_date").desc(nulls_last=True), "-id"), gettext_lazy("Deadline, latest first")),
-}
-
-# The order in which a person's possible actions are offered: the step that moves the appeal on
-# comes first (and is shown open), the ones that turn it aside after.
-ACTION_ORDER = (
-    "accept",
-    "assign",
-    "sign",
-    "reply",
-    "provide_info",
-    "rate",
-    "submit_part",
-    "approve_extension",
-    "decline_extension",
-    "supervise",
-    "request_info",
-    "extend",
-    "return",
-    "reject",
-    "merge",
-    "link",
-    "callback",
-)
-
-DONE = {
-    "accept": gettext_lazy("Appeal %(number)s accepted; route it to a department next."),
-    "reject": gettext_lazy("Appeal %(number)s rejected; the enterprise has been told why."),
-    "merge": gettext_lazy("Appeal %(number)s merged into the earlier appeal."),
-    "link": gettext_lazy("Appeal %(number)s linked."),
-    "assign": gettext_lazy("Appeal %(number)s assigned; the department has been notified."),
-    "sign": gettext_lazy("You signed for appeal %(number)s."),
-    "return": gettext_lazy("Appeal %(number)s returned to the dispatchers."),
-    "request_info": gettext_lazy("Your question on %(number)s was sent; the clock has stopped."),
-    "provide_info": gettext_lazy("Your answer on %(number)s was sent to the department."),
-    "submit_part": gettext_lazy("Your department's part of %(number)s was submitted."),
-    "reply": gettext_lazy("The reply to %(number)s was sent to the enterprise."),
-    "rate": gettext_lazy("Thank you: your rating of %(number)s was recorded."),
-    "extend": gettext_lazy("The extension request for %(number)s is waiting for a decision."),
-    "approve_extension": gettext_lazy("The extension of %(number)s was approved."),
-    "decline_extension": gettext_lazy("The extension of %(number)s was declined."),
-    "supervise": gettext_lazy("Appeal %(number)s is now under your supervision."),
-    "callback": gettext_lazy("The call-back on %(number)s was recorded."),
 }
 
 EVENT_ICONS = {
@@ -487,15 +447,15 @@ def _decorate(events: list[AppealEvent]) -> None:
 
 
 def _action_forms(appeal: Appeal, user, bound: ActionForm | None = None) -> list[ActionForm]:
-    available = set(transitions.available(appeal, user))
+    available = set(APPEAL.available(appeal, user))
     forms = []
-    for name in ACTION_ORDER:
-        if name not in available:
+    for entry in APPEAL_ACTIONS:  # in the order the page offers them
+        if entry.name not in available:
             continue
-        if bound is not None and bound.action == name:
+        if bound is not None and bound.action == entry.name:
             forms.append(bound)
         else:
-            forms.append(ACTION_FORMS[name](appeal=appeal, user=user))
+            forms.append(entry.form(appeal=appeal, user=user))
     return forms
 
 
@@ -573,28 +533,27 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One step of the loop, posted by the form of that action on the detail or inbox pages."""
     name = action.replace("-", "_")
-    form_class = ACTION_FORMS.get(name)
-    if form_class is None:
+    entry = APPEAL_ACTIONS.get(name)
+    if entry is None:
         raise Http404
     user = request.user
     appeal = selectors.appeal_for(user, pk)
     try:
-        transitions.check(appeal, user, name)  # PermissionDenied → 403
+        APPEAL.check(appeal, user, name)  # PermissionDenied → 403
     except Conflict as exc:
         messages.warning(request, exc.message)
         return _go(request, appeal.get_absolute_url())
-    form = form_class(request.POST, request.FILES, appeal=appeal, user=user)
+    form = entry.form(request.POST, request.FILES, appeal=appeal, user=user)
     if form.is_valid():
-        service = getattr(services, f"appeal_{name}")
         try:
-            service(appeal=appeal, actor=user, **form.service_kwargs())
+            APPEAL_ACTIONS.run(name, appeal, user, **form.service_kwargs())
         except ValidationError as exc:
             _copy_errors(form, exc)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return _go(request, appeal.get_absolute_url())
         else:
-            messages.success(request, DONE[name] % {"number": appeal.number})
+            messages.success(request, entry.done % {"number": appeal.number})
             return _go(request, _next_url(request, appeal))
     if request.htmx and request.htmx.target == f"action-{name}":
         context = {"form": form, "appeal": appeal, "open_form": name}

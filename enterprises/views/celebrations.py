@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.forms.celebrations import ApproveForm, CelebrationForm, DeclineForm
+from enterprises.lifecycles import CELEBRATION
 from enterprises.models import Celebration, CelebrationStatus, Enterprise
 from enterprises.selectors import celebrations as selectors
 from enterprises.selectors.directory import enterprise_for
@@ -38,7 +39,7 @@ def can_request(user) -> bool:
 
 
 def can_decide(user) -> bool:
-    return user.has_role(*services.DECIDERS)
+    return CELEBRATION.allowed(user, "approve")
 
 
 @login_required

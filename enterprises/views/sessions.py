@@ -2,7 +2,7 @@
 
 Every page reads through ``enterprises.selectors.sessions`` (``DialogueSession.objects.
 visible_to``: outside it is 404) and every change goes through ``enterprises.services.sessions``
-(its ``STEPS`` table decides who may do what: a wrong role is 403, a wrong moment a warning and
+(its lifecycle, ``lifecycles.SESSION``, decides who may do what: a wrong role is 403, a wrong moment a warning and
 nothing changed). The session's appeals are shown cut to what the viewer may see.
 """
 
@@ -25,6 +25,7 @@ from enterprises.forms.sessions import (
     NeedForm,
     SessionForm,
 )
+from enterprises.lifecycles import SESSION
 from enterprises.models import DialogueSession, InvitationAnswer, SessionExpert
 from enterprises.selectors import sessions as selectors
 from enterprises.services import sessions as services
@@ -74,7 +75,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "figures": figures,
             "is_staff_view": _is_staff(user),
-            "can_plan": services.STEPS["edit"].may(user, None),
+            "can_plan": SESSION.allowed(user, "edit"),
             "pending": selectors.pending_invitations_for(user),
         },
     )
@@ -83,7 +84,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
-    if not services.STEPS["edit"].may(request.user, None):
+    if not SESSION.allowed(request.user, "edit"):
         raise PermissionDenied
     form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +119,7 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     bound = bound or {}
-    steps = services.session_steps_for(session, user)
+    steps = set(SESSION.available(session, user))
     rows = selectors.session_appeal_rows(session, user)
     is_staff = _is_staff(user)
     invitation = selectors.invitation_of(session, user)
@@ -155,7 +156,7 @@ def _step(request: HttpRequest, session: DialogueSession, step: str) -> bool:
     """Check the step before reading the form: 403 for a wrong role, a warning for a wrong
     moment (returns False)."""
     try:
-        services.session_step_check(session, request.user, step)
+        SESSION.check(session, request.user, step)
     except Conflict as exc:
         messages.warning(request, exc.message)
         return False

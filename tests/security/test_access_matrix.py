@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.urls import resolve, reverse
 
-from enterprises.forms.appeals import ACTION_FORMS
+from enterprises.actions import APPEAL_ACTIONS
 from portal.models import Region
 from tests.security.access import (
     POST_OK,
@@ -164,8 +164,8 @@ API: dict[str, Route] = {
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).
-for _name in ACTION_FORMS:
-    API[f"api:appeal-{_name.replace('_', '-')}"] = api(
+for _entry in APPEAL_ACTIONS:
+    API[f"api:appeal-{_entry.name.replace('_', '-')}"] = api(
         post=SIGNED_IN, kind="appeal", ok={"POST": {200, 400, 403, 409}}
     )
 
@@ -235,7 +235,7 @@ def _targets(world, name: str, route: Route, pattern) -> list[tuple[str, str, fr
     for obj in world.objects[route.kind]:
         kwargs = {key: value for key, value in obj.kwargs.items() if key in parameters}
         if name == "appeals:action":
-            for action in ACTION_FORMS:
+            for action in (entry.name for entry in APPEAL_ACTIONS):
                 url = reverse(name, kwargs={**kwargs, "action": action.replace("_", "-")})
                 targets.append((f"{obj.name}, {action}", url, obj.seen_by))
             continue

@@ -1,44 +1,30 @@
-"""Who may do what to an appeal, and in which status: the whole loop of DESIGN.md §3 in one table.
-
-Services call :func:`check` on the locked row before they change anything; pages and the API
-call :func:`available` to show only the actions that would succeed. A wrong role raises
-``PermissionDenied`` (403); a right role at the wrong moment raises ``Conflict`` (409).
+"""The lifecycles of this app's objects, declared on ``portal.lifecycle``: who may do what to an
+appeal (the whole loop of DESIGN.md §3), to a dialogue session and to a celebration, and in which
+status. Services check the locked row against these tables and take the new status from them.
 """
 
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from enterprises.models import Appeal, CoHandling, Extension, Membership
+from enterprises.models import (
+    Appeal,
+    CelebrationStatus,
+    CoHandling,
+    DialogueSession,
+    Extension,
+    Membership,
+    SessionStatus,
+)
 from enterprises.models import Status as S
-from portal.exceptions import Conflict
+from portal.lifecycle import Lifecycle, Transition, fact, system
 from portal.models import Role, User
-
-Rule = Callable[[User, Appeal], bool]
-
-# While :func:`available` asks every rule about one appeal, the facts the rules read from the
-# database are read once and remembered here; :func:`check` always reads them fresh.
-_facts: ContextVar[dict | None] = ContextVar("transition_facts", default=None)
-
-
-def _fact(key: tuple, read: Callable[[], object]):
-    memo = _facts.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
 
 
 def _parts(appeal: Appeal) -> dict[int, bool]:
     """Co-handling departments of the assignment in force → whether their part is still due."""
     if appeal.current_assignment_id is None:
         return {}
-    return _fact(
+    return fact(
         ("parts", appeal.pk, appeal.current_assignment_id),
         lambda: {
             department_id: submitted_at is None
@@ -50,7 +36,7 @@ def _parts(appeal: Appeal) -> dict[int, bool]:
 
 
 def _extension_pending(appeal: Appeal) -> bool:
-    return _fact(
+    return fact(
         ("extension", appeal.pk),
         Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).exists,
     )
@@ -86,7 +72,7 @@ def enterprise_member(user: User, appeal: Appeal) -> bool:
     return (
         user.is_authenticated
         and user.role == Role.ENTREPRENEUR
-        and _fact(
+        and fact(
             ("member", appeal.enterprise_id, user.pk),
             Membership.objects.filter(
                 user=user, enterprise_id=appeal.enterprise_id, status=Membership.Status.VERIFIED
@@ -97,11 +83,6 @@ def enterprise_member(user: User, appeal: Appeal) -> bool:
 
 def leader(user: User, appeal: Appeal) -> bool:
     return user.has_role(Role.LEADER, Role.ADMIN)
-
-
-def system(user: User | None, appeal: Appeal) -> bool:
-    """Only the machine (actor ``None``) closes unrated replies."""
-    return user is None
 
 
 # Extra conditions beyond the status; each returns a reason when the action must wait.
@@ -135,22 +116,11 @@ def _part_pending(appeal: Appeal, user: User | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the status does not change (rate decides by the rating)
-    may: Rule
-    wait: Callable[[Appeal, User | None], str | None] | None = None
-
-
 OPEN = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED)
 HANDLING = (S.ASSIGNED, S.IN_PROGRESS)
 
-TABLE: dict[str, Transition] = {
-    t.action: t
-    for t in (
+APPEAL = Lifecycle(
+    (
         Transition("accept", gettext_lazy("Accept"), (S.SUBMITTED,), S.ACCEPTED, dispatcher),
         Transition(
             "reject",
@@ -219,46 +189,75 @@ TABLE: dict[str, Transition] = {
             "callback", gettext_lazy("Record a call-back"), (S.REPLIED, S.CLOSED), None, dispatcher
         ),
         Transition("auto_close", gettext_lazy("Close unrated"), (S.REPLIED,), S.CLOSED, system),
-    )
-}
+    ),
+    denied=gettext_lazy("Your role cannot do this on this appeal: %(action)s."),
+    conflict=gettext_lazy(
+        "This appeal is “%(status)s” now, so “%(action)s” is not possible. "
+        "Reload the page to see what changed."
+    ),
+)
 
 
-def check(appeal: Appeal, user: User | None, action: str) -> Transition:
-    """Raise ``PermissionDenied`` or ``Conflict`` unless ``user`` may do ``action`` now."""
-    transition = TABLE[action]
-    if not transition.may(user, appeal):
-        raise PermissionDenied(
-            _("Your role cannot do this on this appeal: %(action)s.") % {"action": transition.label}
-        )
-    if appeal.status not in transition.sources:
-        raise Conflict(
-            _(
-                "This appeal is “%(status)s” now, so “%(action)s” is not possible. "
-                "Reload the page to see what changed."
-            )
-            % {"status": appeal.get_status_display(), "action": transition.label}
-        )
-    if transition.wait is not None and (reason := transition.wait(appeal, user)):
-        raise Conflict(reason)
-    return transition
+# --- dialogue sessions (亲清半月谈) ----------------------------------------------------------
 
 
-def available(appeal: Appeal, user: User) -> list[str]:
-    """The actions ``user`` could take on ``appeal`` right now, in table order.
+def organiser(user: User | None, session: DialogueSession | None = None) -> bool:
+    return user is not None and user.has_role(Role.DISPATCHER, Role.ADMIN)
 
-    Reads each fact the rules need (co-handling parts, a pending extension, membership) once.
-    """
-    token = _facts.set({})
-    try:
-        actions = []
-        for action, transition in TABLE.items():
-            if transition.may is system or appeal.status not in transition.sources:
-                continue
-            if not transition.may(user, appeal):
-                continue
-            if transition.wait is not None and transition.wait(appeal, user):
-                continue
-            actions.append(action)
-        return actions
-    finally:
-        _facts.reset(token)
+
+def invitee(user: User | None, session: DialogueSession | None = None) -> bool:
+    return user is not None and user.is_authenticated and user.role == Role.ENTREPRENEUR
+
+
+P, H, SUMMARISED = SessionStatus.PLANNED, SessionStatus.HELD, SessionStatus.SUMMARISED
+
+# The whole life of a session; only "hold" and "summarise" change its status.
+SESSION = Lifecycle(
+    (
+        Transition("edit", gettext_lazy("Edit the session"), (P, H), None, organiser),
+        Transition("invite", gettext_lazy("Invite an entrepreneur"), (P,), None, organiser),
+        Transition("answer", gettext_lazy("Answer the invitation"), (P,), None, invitee),
+        Transition("experts", gettext_lazy("Change the experts"), (P, H), None, organiser),
+        Transition("hold", gettext_lazy("Mark as held"), (P,), H, organiser),
+        Transition("record_need", gettext_lazy("Record a need"), (H, SUMMARISED), None, organiser),
+        Transition("summarise", gettext_lazy("Write the minutes"), (H,), SUMMARISED, organiser),
+    ),
+    denied=gettext_lazy("Your role cannot do this on a dialogue session: %(action)s."),
+    conflict=gettext_lazy(
+        "This session is “%(status)s” now, so “%(action)s” is not possible. "
+        "Reload the page to see what changed."
+    ),
+)
+
+
+# --- celebrations (企业亮灯日) --------------------------------------------------------------
+
+CELEBRATION_DECIDERS = (Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+
+
+def celebration_decider(user: User | None, celebration=None) -> bool:
+    return user is not None and user.has_role(*CELEBRATION_DECIDERS)
+
+
+REQUESTED = (CelebrationStatus.REQUESTED,)
+
+CELEBRATION = Lifecycle(
+    (
+        Transition(
+            "approve",
+            gettext_lazy("Approve"),
+            REQUESTED,
+            CelebrationStatus.APPROVED,
+            celebration_decider,
+        ),
+        Transition(
+            "decline",
+            gettext_lazy("Decline"),
+            REQUESTED,
+            CelebrationStatus.DECLINED,
+            celebration_decider,
+        ),
+    ),
+    denied=gettext_lazy("Only dispatchers and leaders decide on celebrations."),
+    conflict=gettext_lazy("This celebration was already decided (“%(status)s”). Reload the page."),
+)

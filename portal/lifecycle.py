@@ -1,6 +1,6 @@
 """Who may do what to an object, and in which status: one table per kind of object.
 
-An app declares a :class:`Lifecycle` of :class:`Transition` rows (see ``enterprises.lifecycles``).
+An app declares a :class:`Lifecycle` of :class:`Transition` rows (each in its own ``lifecycles`` module).
 Services call :meth:`Lifecycle.check` on the locked row before they change anything and take the
 new status from :meth:`Lifecycle.target`; pages and the API call :meth:`Lifecycle.available` to
 show only the actions that would succeed. A wrong actor raises ``PermissionDenied`` (403); the

@@ -238,13 +238,20 @@ def refresh() -> Rebuilt:
 
 
 def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> Rebuilt:
-    """Rebuild every day from ``first`` (default: the first day anything was accepted) to
-    ``last`` (default: today), a month per transaction."""
+    """Rebuild every day from ``first`` (default: the first day anything was accepted, or the
+    first day the roll-up holds, if earlier — so the rows of days whose appeals are gone are
+    deleted too) to ``last`` (default: today), a month per transaction."""
     if first is None:
         earliest = Appeal.objects.aggregate(first=Min("accepted_at"))["first"]
-        if earliest is None:
+        starts = [
+            AppealStatsRollup.objects.aggregate(first=Min("day"))["first"],
+            AppealStatsDay.objects.aggregate(first=Min("day"))["first"],
+            timezone.localdate(earliest) if earliest is not None else None,
+        ]
+        starts = [day for day in starts if day is not None]
+        if not starts:
             return Rebuilt()
-        first = timezone.localdate(earliest)
+        first = min(starts)
     last = last or timezone.localdate()
     result = Rebuilt()
     month = first.replace(day=1)

@@ -468,3 +468,15 @@ def test_the_nightly_task_rebuilds_every_day_since_the_first_acceptance(scenario
     AppealStatsDay.objects.all().delete()
     assert rebuild_figures() == (sc.TODAY - dt.date(2026, 10, 30)).days + 1
     assert Plan.for_period(dt.date(2026, 10, 30), sc.TODAY).live == ()
+
+
+def test_a_rebuild_over_every_day_forgets_the_days_whose_appeals_are_gone(scenario, leader):
+    rollup.rebuild()
+    assert AppealStatsRollup.objects.exists()
+    assert figures(leader).total.counts["accepted"] > 0
+    # Appeals deleted behind the roll-up's back (a purge, an admin): no step marks their days.
+    Appeal.objects.update(merged_into=None)
+    Appeal.objects.all().delete()
+    rollup.rebuild()
+    assert not AppealStatsRollup.objects.exists()
+    assert figures(leader).total.counts["accepted"] == 0

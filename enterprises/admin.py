@@ -5,6 +5,7 @@ same transaction), so their admin pages show everything and change nothing.
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import (
@@ -23,6 +24,7 @@ from enterprises.models import (
 from enterprises.models.celebrations import Celebration, Screen
 from enterprises.models.sessions import DialogueSession, SessionExpert, SessionInvitation
 from enterprises.services.reminders import reminders_reschedule
+from enterprises.services.stats import mark_enterprises
 
 
 @admin.register(IndustryChain)
@@ -66,6 +68,13 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_select_related = ["region", "industry_chain"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # Figures group appeals by their enterprise's county: a move re-counts its appeals' days.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "region" in form.changed_data:
+                mark_enterprises([obj.pk])
 
 
 @admin.register(Membership)

@@ -127,3 +127,26 @@ def test_enterprise_search_finds_by_exact_code(client, admin_user):
         reverse("admin:enterprises_enterprise_changelist"), {"q": enterprise.uscc}
     )
     assert "按代码查找公司" in response.content.decode()
+
+
+def test_moving_an_enterprise_to_another_county_marks_its_appeals_days(rf, admin_user, assigned):
+    from django.contrib.admin.sites import site
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from enterprises.models import AppealStatsMark, Enterprise
+    from portal.models import Region
+
+    enterprise = assigned.enterprise
+    elsewhere = Region.objects.filter(level=Region.Level.COUNTY).exclude(pk=enterprise.region_id)
+    model_admin = site._registry[Enterprise]
+    request = rf.post("/")
+    request.user = admin_user
+    AppealStatsMark.objects.all().delete()
+    form_class = model_admin.get_form(request, enterprise, change=True)
+    data = {k: v for k, v in model_to_dict(enterprise).items() if v is not None}
+    form = form_class({**data, "region": elsewhere.first().pk}, instance=enterprise)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    day = timezone.localdate(assigned.accepted_at)
+    assert list(AppealStatsMark.objects.values_list("day", flat=True)) == [day]

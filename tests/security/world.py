@@ -204,6 +204,23 @@ def build_world(clock) -> World:
     )
     cel_b = celebration_services.celebration_approve(celebration=cel_b, actor=leader)
 
+    # Export jobs: the handler's own (done, with its file) and the leader's; each only its owner's.
+    from django.core.files.base import ContentFile
+
+    from portal.models import ExportJob
+
+    own_job = ExportJob(owner=handler, kind="enterprises.appeals", status=ExportJob.Status.DONE)
+    own_job.filename = "a.xlsx"
+    import io
+
+    from openpyxl import Workbook
+
+    book, buffer = Workbook(), io.BytesIO()
+    book.active.append(["mk-export-own"])
+    book.save(buffer)
+    own_job.file.save("a.xlsx", ContentFile(buffer.getvalue()), save=True)
+    leader_job = ExportJob.objects.create(owner=leader, kind="enterprises.appeals")
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -279,6 +296,10 @@ def build_world(clock) -> World:
         ],
         "department": [Obj("department 1", {"pk": dept1.pk}, SIGNED_IN)],
         "category": [Obj("category", {"pk": category().pk}, SIGNED_IN)],
+        "export_job": [
+            Obj("own export (handler)", {"pk": own_job.pk}, {"handler"}),
+            Obj("the leader's export", {"pk": leader_job.pk}, {"leader"}),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),

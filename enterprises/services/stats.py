@@ -239,12 +239,11 @@ def refresh() -> Rebuilt:
 
 def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> Rebuilt:
     """Rebuild every day from ``first`` (default: the first day anything was accepted, or the
-    first day the roll-up holds, if earlier — so the rows of days whose appeals are gone are
+    first day the roll-up has built, if earlier — so the rows of days whose appeals are gone are
     deleted too) to ``last`` (default: today), a month per transaction."""
     if first is None:
         earliest = Appeal.objects.aggregate(first=Min("accepted_at"))["first"]
         starts = [
-            AppealStatsRollup.objects.aggregate(first=Min("day"))["first"],
             AppealStatsDay.objects.aggregate(first=Min("day"))["first"],
             timezone.localdate(earliest) if earliest is not None else None,
         ]

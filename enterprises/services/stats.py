@@ -12,9 +12,7 @@ stays live until the next run. Rebuilds take one lock in turn, so two never inte
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Min, Q, Value
@@ -37,10 +35,9 @@ from enterprises.selectors.stats.sources import (
     assignment_columns,
     routed_appeal_columns,
 )
+from portal.figures import DayRollup, Rebuilt, runs
 from portal.workdays import working_days_between
 
-# Rebuilds serialise on this PostgreSQL advisory lock (SQLite has one writer anyway).
-LOCK = zlib.crc32(b"tongxin:figures-rollup")
 DIMENSIONS = ("day", "department", "category", "county", "source", "session")
 
 
@@ -66,7 +63,7 @@ def mark_appeal(appeal: Appeal) -> None:
 
 def mark_days(days: Iterable[dt.date]) -> None:
     """Mark days whose appeals changed outside the appeal services (bulk loads, imports)."""
-    AppealStatsMark.objects.bulk_create(AppealStatsMark(day=day) for day in set(days))
+    ROLLUP.mark_days(days)
 
 
 def mark_enterprises(enterprise_ids: Iterable[int]) -> None:
@@ -88,21 +85,6 @@ def _days_of(appeals) -> list[dt.date]:
 
 
 # --- rebuilding -------------------------------------------------------------------------------
-
-
-@dataclass
-class Rebuilt:
-    days: int = 0
-    rows: int = 0
-
-
-def _lock() -> None:
-    """Wait for any other rebuild to finish; and no JIT in this transaction (``JIT_NOTE``:
-    it doubles a rebuild's time)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
-            cursor.execute("SET LOCAL jit = off")
 
 
 def _table() -> str:
@@ -186,16 +168,6 @@ def _month_rows_sql(first: dt.date) -> tuple[str, list]:
     return sql, [first, True, False, first, following]
 
 
-def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    runs: list[tuple[dt.date, dt.date]] = []
-    for day in sorted(days):
-        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
 def _rebuild_days(days: list[dt.date]) -> int:
     """Replace the day rows of ``days`` and the month rows of their months, a month at a time
     (in the caller's transaction, under the lock); returns the day rows written."""
@@ -207,67 +179,42 @@ def _rebuild_days(days: list[dt.date]) -> int:
     with connection.cursor() as cursor:
         for first, month_days in by_month.items():
             AppealStatsRollup.objects.filter(whole_month=False, day__in=month_days).delete()
-            cursor.execute(*_day_rows_sql(_runs(month_days)))
+            cursor.execute(*_day_rows_sql(runs(month_days)))
             written += cursor.rowcount
             AppealStatsRollup.objects.filter(whole_month=True, day=first).delete()
             cursor.execute(*_month_rows_sql(first))
-    now = timezone.now()
-    AppealStatsDay.objects.bulk_create(
-        [AppealStatsDay(day=day, built_at=now) for day in days],
-        update_conflicts=True,
-        unique_fields=["day"],
-        update_fields=["built_at"],
-    )
     return written
 
 
-def _forget(marks: list[int]) -> None:
-    for start in range(0, len(marks), 5000):
-        AppealStatsMark.objects.filter(pk__in=marks[start : start + 5000]).delete()
+class AppealRollup(DayRollup):
+    """The figures' roll-up on portal's mark-and-refresh pattern: marks are ``AppealStatsMark``,
+    built days ``AppealStatsDay``, and a day's rows come from ``_rebuild_days``."""
+
+    name = "figures-rollup"
+    mark_model = AppealStatsMark
+    built_model = AppealStatsDay
+
+    def rebuild_days(self, days: list[dt.date]) -> int:
+        return _rebuild_days(days)  # looked up at call time, so a test can wrap it
+
+    def first_source_day(self) -> dt.date | None:
+        earliest = Appeal.objects.aggregate(first=Min("accepted_at"))["first"]
+        return timezone.localdate(earliest) if earliest is not None else None
+
+
+ROLLUP = AppealRollup()
 
 
 def refresh() -> Rebuilt:
     """Rebuild the days marked since their last rebuild (Celery beat, every minute)."""
-    with transaction.atomic():
-        _lock()
-        marks = list(AppealStatsMark.objects.values_list("pk", "day"))
-        days = sorted({day for _pk, day in marks})
-        rows = _rebuild_days(days)
-        _forget([pk for pk, _day in marks])
-    return Rebuilt(days=len(days), rows=rows)
+    return ROLLUP.refresh()
 
 
 def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> Rebuilt:
     """Rebuild every day from ``first`` (default: the first day anything was accepted, or the
     first day the roll-up has built, if earlier — so the rows of days whose appeals are gone are
     deleted too) to ``last`` (default: today), a month per transaction."""
-    if first is None:
-        earliest = Appeal.objects.aggregate(first=Min("accepted_at"))["first"]
-        starts = [
-            AppealStatsDay.objects.aggregate(first=Min("day"))["first"],
-            timezone.localdate(earliest) if earliest is not None else None,
-        ]
-        starts = [day for day in starts if day is not None]
-        if not starts:
-            return Rebuilt()
-        first = min(starts)
-    last = last or timezone.localdate()
-    result = Rebuilt()
-    month = first.replace(day=1)
-    while month <= last:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        start, end = max(first, month), min(last, following - dt.timedelta(days=1))
-        with transaction.atomic():
-            _lock()
-            marks = list(
-                AppealStatsMark.objects.filter(day__range=(start, end)).values_list("pk", flat=True)
-            )
-            days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
-            result.rows += _rebuild_days(days)
-            result.days += len(days)
-            _forget(marks)
-        month = following
-    return result
+    return ROLLUP.rebuild(first, last)
 
 
 def recount_handling_days(*, missing_only: bool = False) -> int:

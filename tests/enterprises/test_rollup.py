@@ -282,15 +282,6 @@ def test_a_median_beyond_the_histogram_is_exact(
     assert result.total.avg_handling_days == round(sum(long.values()) / 5, 2)
 
 
-def test_median_of_a_histogram():
-    no_tail = lambda: []  # noqa: E731
-    assert stats.figures.median([0, 2, 1], 0, no_tail) == 1.0  # 1, 1, 2
-    assert stats.figures.median([1, 1], 0, no_tail) == 0.5  # 0, 1
-    assert stats.figures.median([0, 0], 0, no_tail) is None
-    assert stats.figures.median([1], 2, lambda: [70, 80]) == 70.0  # 0, 70, 80
-    assert stats.figures.median([1], 1, lambda: [70]) == 35.0  # 0, 70
-
-
 # --- queries ----------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ link behind each number, and the department ranking (晾晒)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -28,6 +28,7 @@ from enterprises.selectors.stats.sources import (
     long_handling_days,
     plan_for,
 )
+from portal.figures import histogram_median, rate, rounded
 from portal.models import User
 
 
@@ -65,39 +66,6 @@ class FigureRow:
         return data
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A fraction 0–1 rounded to 4 places; ``None`` where the denominator is 0."""
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def _round(value, places=2):
-    return round(float(value), places) if value is not None else None
-
-
-def median(histogram: Sequence[int], over: int, tail: Callable[[], list[int]]) -> float | None:
-    """The median of the values counted in ``histogram`` (``histogram[d]`` values equal to
-    ``d``) and ``over`` larger ones, which ``tail()`` lists sorted when the median lies among
-    them. For an even count, the mean of the middle two (as ``PERCENTILE_CONT(0.5)``)."""
-    counted = sum(histogram)
-    n = counted + over
-    if not n:
-        return None
-    middle = []
-    for rank in sorted({(n + 1) // 2, (n + 2) // 2}):  # 1-based; one rank when n is odd
-        seen = 0
-        for days, count in enumerate(histogram):
-            seen += count
-            if rank <= seen:
-                middle.append(days)
-                break
-        else:
-            longer = tail()
-            if not longer:  # changed since the counts were read: no median, not a wrong one
-                return None
-            middle.append(longer[min(rank - counted, len(longer)) - 1])
-    return sum(middle) / len(middle)
-
-
 def _row(
     key, label: str, sums: dict[str, int], *, per_department: bool, tail: Callable[[], list[int]]
 ) -> FigureRow:
@@ -118,8 +86,8 @@ def _row(
     over = sums.get("days_over", 0)
     handled = sum(histogram) + over
     if handled:
-        row.avg_handling_days = _round(sums.get("handling_days_sum", 0) / handled)
-        row.median_handling_days = _round(median(histogram, over, tail))
+        row.avg_handling_days = rounded(sums.get("handling_days_sum", 0) / handled)
+        row.median_handling_days = rounded(histogram_median(histogram, over, tail))
     return row
 
 

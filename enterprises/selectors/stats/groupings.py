@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from django.db.models import F
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import AppealCategory, DialogueSession, Source
 from enterprises.selectors.stats.definitions import StatsFilters, county_key
+from portal.figures import labels, month_key, month_start
 from portal.models import Department, Region
 
 
@@ -70,22 +70,15 @@ def _department_link(key, filters, per_assignment):
 
 
 def _resolve_departments(raw):
-    ids = [k for k in raw if k is not None]
-    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {k: (k, names.get(k, "") if k is not None else gettext("Not routed yet")) for k in raw}
+    return labels(Department, raw, none=gettext("Not routed yet"))
 
 
 def _resolve_categories(raw):
-    names = dict(AppealCategory.objects.filter(pk__in=raw).values_list("pk", "name"))
-    return {k: (k, names.get(k, "")) for k in raw}
+    return labels(AppealCategory, raw)
 
 
 def _resolve_counties(raw):
-    ids = [k for k in raw if k is not None]
-    names = dict(Region.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {
-        k: (k, names.get(k, "") if k is not None else gettext("No county recorded")) for k in raw
-    }
+    return labels(Region, raw, none=gettext("No county recorded"))
 
 
 def _county_link(key, filters, per_assignment):
@@ -112,17 +105,6 @@ def _resolve_sessions(raw):
 
 def _session_link(key, filters, per_assignment):
     return {"session": key if key is not None else "null"}
-
-
-def _first_of_month(raw) -> dt.date | None:
-    """A month read as a date (the roll-up) or as a time at its start (the appeals)."""
-    if isinstance(raw, dt.datetime):
-        raw = timezone.localtime(raw).date()
-    return raw.replace(day=1) if raw else None
-
-
-def _month_key(first: dt.date | None) -> str:
-    return first.strftime("%Y-%m") if first else ""
 
 
 def _month_link(key, filters, per_assignment):
@@ -194,9 +176,9 @@ register(
         _("Month"),
         key=lambda prefix: TruncMonth(f"{prefix}accepted_at"),
         rollup_key=lambda: TruncMonth("day"),
-        resolve=lambda raw: {k: (_month_key(k), _month_key(k)) for k in raw},
+        resolve=lambda raw: {k: (month_key(k), month_key(k)) for k in raw},
         link=_month_link,
-        normalize=_first_of_month,
+        normalize=month_start,
         sort_by_key=True,
     )
 )

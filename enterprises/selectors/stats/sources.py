@@ -37,6 +37,7 @@ from enterprises.selectors.stats.definitions import (
     settled_assignment_buckets,
 )
 from enterprises.selectors.stats.groupings import Grouping
+from portal.figures import month_end, runs
 from portal.models import User
 
 # --- the columns, as aggregates over appeals and over routings --------------------------------
@@ -97,21 +98,6 @@ def pending_sign_columns(today: dt.date) -> dict:
 Run = tuple[dt.date | None, dt.date | None]
 
 
-def _month_end(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
-def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    """Sorted days as runs of consecutive days."""
-    runs: list[tuple[dt.date, dt.date]] = []
-    for day in days:
-        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
 @dataclass(frozen=True)
 class Plan:
     """For one period: the roll-up's month rows and day rows to read, and the runs of days of
@@ -140,17 +126,17 @@ class Plan:
         clean_set = set(clean)
         months = []
         for first in sorted({day.replace(day=1) for day in clean}):
-            last = _month_end(first)
+            last = month_end(first)
             inside = (not date_from or date_from <= first) and (not date_to or last <= date_to)
             if inside and all(
                 first + dt.timedelta(days=n) in clean_set for n in range((last - first).days + 1)
             ):
                 months.append(first)
         whole = set(months)
-        days = _runs([day for day in clean if day.replace(day=1) not in whole])
+        days = runs([day for day in clean if day.replace(day=1) not in whole])
         live: list[Run] = []
         start: dt.date | None = date_from
-        for first, last in _runs(clean):
+        for first, last in runs(clean):
             if start is None or start < first:
                 live.append((start, first - dt.timedelta(days=1)))
             start = last + dt.timedelta(days=1)

@@ -1,6 +1,21 @@
+from collections.abc import Mapping
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def copy_errors(
+    form: forms.BaseForm, exc: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's errors on the form a view shows: each under the field it names (after
+    ``aliases``, where the service's name differs from the form's), the rest above the form."""
+    aliases = aliases or {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        target = aliases.get(field, field)
+        form.add_error(target if target in form.fields else None, messages)
 
 
 class LoginForm(AuthenticationForm):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "RESIDENT_ID_WEIGHTS",
+    "clean_text",
     "USCC_CHARSET",
     "USCC_WEIGHTS",
     "compute_resident_id_check",
@@ -231,3 +232,36 @@ def validate_mobile(value: str | None) -> None:
             _("Enter a valid 11-digit mainland China mobile number."),
             code="mobile",
         )
+
+
+# --------------------------------------------------------------------------------------
+# Free text typed into a form or an API call
+# --------------------------------------------------------------------------------------
+
+
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    max_length: int,
+    required: str | None = None,
+    errors: dict[str, list] | None = None,
+) -> str:
+    """Return ``value`` as stripped text, checking it as every service checks free text.
+
+    Blank text is an error (with the message ``required``) only when ``required`` is given;
+    text longer than ``max_length`` always is. An error goes under ``field``: into ``errors``
+    when the caller collects a form's errors before failing once, else raised at once as a
+    :class:`~django.core.exceptions.ValidationError` keyed by ``field``.
+    """
+    text = ("" if value is None else str(value)).strip()
+    message = None
+    if not text and required:
+        message = required
+    elif len(text) > max_length:
+        message = _("Keep it within %(max)d characters.") % {"max": max_length}
+    if message is not None:
+        if errors is None:
+            raise ValidationError({field: [message]})
+        errors.setdefault(field, []).append(message)
+    return text

@@ -38,6 +38,7 @@ from enterprises.services.stats import handling_days, mark_appeal
 from portal.exceptions import Conflict
 from portal.models import Department, Role, User
 from portal.services import notify
+from portal.validators import clean_text
 from portal.workdays import add_working_days, working_days_between
 
 __all__ = [
@@ -75,14 +76,8 @@ TEXT_MAX = 5000
 
 
 def _text(value: str | None, *, field: str, message: str, max_length: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [message]})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: [_("Keep it within %(max)d characters.") % {"max": max_length}]}
-        )
-    return value
+    """Required free text of an appeal step, at most ``TEXT_MAX`` unless told otherwise."""
+    return clean_text(value, field=field, max_length=max_length, required=message)
 
 
 def _begin(appeal: Appeal | int, actor: User | None, action: str) -> Appeal:
@@ -728,13 +723,16 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: str, comment: str = "") 
     """The enterprise rates the answer: satisfied closes it, dissatisfied sends it back (重办)."""
     if rating not in Rating.values:
         raise ValidationError({"rating": [_("Choose one of the listed ratings.")]})
-    comment = (comment or "").strip()
-    if rating == Rating.DISSATISFIED and not comment:
-        raise ValidationError({"comment": [_("Tell the department what is still missing.")]})
-    if len(comment) > 2000:
-        raise ValidationError(
-            {"comment": [_("Keep it within %(max)d characters.") % {"max": 2000}]}
-        )
+    comment = clean_text(
+        comment,
+        field="comment",
+        max_length=2000,
+        required=(
+            _("Tell the department what is still missing.")
+            if rating == Rating.DISSATISFIED
+            else None
+        ),
+    )
     appeal = _begin(appeal, actor, "rate")
     before, now = appeal.status, timezone.now()
     appeal.rating, appeal.rated_at = rating, now

@@ -34,6 +34,7 @@ from enterprises.services.appeals import appeal_submit
 from portal.exceptions import Conflict
 from portal.models import Role, User
 from portal.services import notify
+from portal.validators import clean_text
 
 __all__ = [
     "send_session_reminders",
@@ -62,18 +63,6 @@ def _lock(session: DialogueSession | int, user: User | None, step: str) -> Dialo
     locked = DialogueSession.objects.select_for_update().get(pk=pk)
     SESSION.check(locked, user, step)
     return locked
-
-
-def _text(value, *, field: str, max_length: int, message: str | None = None, errors: dict) -> str:
-    """The stripped text, or an error under ``field`` when it is required and blank or too long."""
-    value = (value or "").strip()
-    if not value and message:
-        errors.setdefault(field, []).append(message)
-    elif len(value) > max_length:
-        errors.setdefault(field, []).append(
-            _("Keep it within %(max)d characters.") % {"max": max_length}
-        )
-    return value
 
 
 def _leaders(values: Iterable, errors: dict) -> list[User]:
@@ -109,21 +98,23 @@ def _clean_session_fields(data: dict, *, exclude: int | None) -> tuple[dict, lis
     errors: dict[str, list[str]] = {}
     cleaned = {
         "number": _number(data.get("number"), exclude=exclude, errors=errors),
-        "theme": _text(
+        "theme": clean_text(
             data.get("theme"),
             field="theme",
             max_length=THEME_MAX,
-            message=_("Give the session's theme."),
+            required=_("Give the session's theme."),
             errors=errors,
         ),
-        "venue": _text(
+        "venue": clean_text(
             data.get("venue"),
             field="venue",
             max_length=VENUE_MAX,
-            message=_("Say where the session takes place."),
+            required=_("Say where the session takes place."),
             errors=errors,
         ),
-        "agenda": _text(data.get("agenda"), field="agenda", max_length=AGENDA_MAX, errors=errors),
+        "agenda": clean_text(
+            data.get("agenda"), field="agenda", max_length=AGENDA_MAX, errors=errors
+        ),
         "held_on": data.get("held_on"),
         "start_time": data.get("start_time"),
     }
@@ -301,11 +292,11 @@ def session_hold(*, session: DialogueSession, actor: User) -> DialogueSession:
 def session_summarise(*, session: DialogueSession, actor: User, minutes: str) -> DialogueSession:
     """Put a held session's minutes on record: it is summarised."""
     errors: dict[str, list[str]] = {}
-    minutes = _text(
+    minutes = clean_text(
         minutes,
         field="minutes",
         max_length=MINUTES_MAX,
-        message=_("Write the minutes of the session."),
+        required=_("Write the minutes of the session."),
         errors=errors,
     )
     if errors:
@@ -323,11 +314,11 @@ def session_add_expert(
 ) -> SessionExpert:
     """Add an expert (a person without an account) to a planned or held session."""
     errors: dict[str, list[str]] = {}
-    name = _text(
-        name, field="name", max_length=50, message=_("Give the expert's name."), errors=errors
+    name = clean_text(
+        name, field="name", max_length=50, required=_("Give the expert's name."), errors=errors
     )
-    organisation = _text(organisation, field="organisation", max_length=100, errors=errors)
-    field_ = _text(field, field="field", max_length=100, errors=errors)
+    organisation = clean_text(organisation, field="organisation", max_length=100, errors=errors)
+    field_ = clean_text(field, field="field", max_length=100, errors=errors)
     if errors:
         raise ValidationError(errors)
     session = _lock(session, actor, "experts")
@@ -407,7 +398,7 @@ def session_answer(
     if answer not in (InvitationAnswer.ACCEPTED, InvitationAnswer.DECLINED):
         raise ValidationError({"answer": [_("Answer that you will attend or that you cannot.")]})
     errors: dict[str, list[str]] = {}
-    note = _text(note, field="note", max_length=200, errors=errors)
+    note = clean_text(note, field="note", max_length=200, errors=errors)
     if errors:
         raise ValidationError(errors)
     session = _lock(invitation.session_id, actor, "answer")
@@ -507,11 +498,11 @@ def session_record_need(
     """
     session = _lock(session, actor, "record_need")
     errors: dict[str, list[str]] = {}
-    instruction = _text(
+    instruction = clean_text(
         instruction,
         field="instruction",
         max_length=INSTRUCTION_MAX,
-        message=_("Write the host leader's instruction (交办意见)."),
+        required=_("Write the host leader's instruction (交办意见)."),
         errors=errors,
     )
     enterprise_id = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise

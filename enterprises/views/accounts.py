@@ -14,20 +14,12 @@ from enterprises import selectors, services
 from enterprises.forms import MembershipRejectForm, MembershipRequestForm, RegisterForm
 from enterprises.models import Membership
 from portal.exceptions import Conflict
+from portal.forms import copy_errors
 from portal.masking import mask_mobile
 from portal.models import Role
 from portal.services import audit_personal_view
 
 VERIFIER_ROLES = (Role.DISPATCHER, Role.ADMIN)
-
-
-def _copy_errors(form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's field-keyed errors next to the form's fields."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        target = field_map.get(field, field)
-        form.add_error(target if target in form.fields else None, field_messages)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -47,7 +39,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
             )
         except ValidationError as exc:
-            _copy_errors(form, exc, {"password": "password1"})
+            copy_errors(form, exc, {"password": "password1"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -67,7 +59,7 @@ def my_enterprises(request: HttpRequest) -> HttpResponse:
         try:
             services.membership_request(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         else:
             messages.success(request, _("Your request has been sent for verification."))
             return redirect("enterprises:my-enterprises")

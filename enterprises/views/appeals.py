@@ -42,6 +42,7 @@ from enterprises.models import (
 )
 from enterprises.models.appeals import UNANSWERED
 from portal.exceptions import Conflict
+from portal.forms import copy_errors
 from portal.models import Role
 from portal.paginator import KeysFirstPaginator
 from portal.workdays import add_working_days, is_working_day, working_days_between
@@ -88,13 +89,8 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "imag
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _copy_errors(form, exc: ValidationError) -> None:
-    """Put a service's field-keyed errors next to the form's fields (others above the form)."""
-    aliases = {"due_date": "due_at", "co_due_date": "co_due_at"}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, field_messages)
+# The services' names of the due dates, on the forms.
+DUE_DATE_FIELDS = {"due_date": "due_at", "co_due_date": "co_due_at"}
 
 
 def _mark_due(appeals, today: date | None = None) -> None:
@@ -305,7 +301,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         try:
             appeal = services.appeal_submit(actor=user, **form.service_kwargs())
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc, DUE_DATE_FIELDS)
         else:
             messages.success(
                 request,
@@ -548,7 +544,7 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             APPEAL_ACTIONS.run(name, appeal, user, **form.service_kwargs())
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc, DUE_DATE_FIELDS)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return _go(request, appeal.get_absolute_url())

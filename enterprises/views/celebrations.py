@@ -21,15 +21,10 @@ from enterprises.selectors import celebrations as selectors
 from enterprises.selectors.directory import enterprise_for
 from enterprises.services import celebrations as services
 from portal.exceptions import Conflict
+from portal.forms import copy_errors
 from portal.models import Role
 
 PAGE_SIZE = 25
-
-
-def _copy_errors(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def can_request(user) -> bool:
@@ -82,7 +77,7 @@ def celebration_new(request: HttpRequest) -> HttpResponse:
         try:
             celebration = services.celebration_request(actor=user, **form.service_kwargs())
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -136,7 +131,7 @@ def _decide(request: HttpRequest, pk: int, form_class, decide, done: str) -> Htt
         try:
             decide(celebration, form.cleaned_data)
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return redirect(celebration)

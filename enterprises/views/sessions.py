@@ -30,6 +30,7 @@ from enterprises.models import DialogueSession, InvitationAnswer, SessionExpert
 from enterprises.selectors import sessions as selectors
 from enterprises.services import sessions as services
 from portal.exceptions import Conflict
+from portal.forms import copy_errors
 from portal.models import Role
 
 SESSION_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR)
@@ -39,12 +40,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _copy_errors(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def _is_staff(user) -> bool:
@@ -91,7 +86,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
         try:
             session = services.session_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -174,7 +169,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_update(session=session, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return redirect(session)
@@ -200,7 +195,7 @@ def _post_step(request, pk: int, step: str, form_class, key: str, run, done: str
         try:
             run(session, form)
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return redirect(session)
@@ -330,7 +325,7 @@ def need_new(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session, actor=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            copy_errors(form, exc)
         except Conflict as exc:
             messages.warning(request, exc.message)
             return redirect(session)

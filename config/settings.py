@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.rebuild_figures",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Finished export jobs older than EXPORT_KEEP_DAYS, their files with them.
+    "purge-exports": {
+        "task": "portal.tasks.purge_exports",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -286,6 +291,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # never under static/
+
+# --- Files -----------------------------------------------------------------------------------
+# Any uploaded file (portal.files.check_upload) may be this large unless its app says less.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+# A finished export's workbook is kept this many days, then the job and its file are deleted.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", default=7)
 
 # --- Appeals --------------------------------------------------------------------------------
 # An attachment may be this large; the request as a whole may carry a few of them.

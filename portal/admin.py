@@ -10,6 +10,7 @@ from portal.models import (
     CalendarYear,
     Delivery,
     Department,
+    ExportJob,
     Notification,
     NotificationPreference,
     Region,
@@ -186,6 +187,46 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Export jobs, to see what is queued, running or failed and why; read-only. Deleting a job
+    deletes its workbook too (as the nightly purge does); the workbook itself is downloaded by
+    its owner from the export's page only."""
+
+    list_display = ["created_at", "owner", "kind", "status", "rows_done", "rows_total", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["owner__username", "kind", "filename"]
+    date_hierarchy = "created_at"
+    list_select_related = ["owner"]
+    fields = [
+        "owner",
+        "kind",
+        "params",
+        "status",
+        "rows_done",
+        "rows_total",
+        "filename",
+        "error",
+        "attempts",
+        "claimed_until",
+        "created_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj: ExportJob) -> None:
+        services.export_jobs_delete([(obj.pk, obj.file.name)])
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.export_jobs_delete(list(queryset.values_list("pk", "file")))
 
 
 @admin.register(AuditLog)

@@ -127,9 +127,7 @@ def check_upload(
     to every type in ``ALLOWED``.
     """
     allowed = ALLOWED if allowed is None else allowed
-    limit = (
-        getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024) if max_bytes is None else max_bytes
-    )
+    limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     name = sanitize_name(getattr(upload, "name", "") or "")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in allowed:

@@ -11,6 +11,7 @@ from portal.services import (
     deliveries_requeue,
     deliveries_send,
     export_job_run,
+    export_jobs_purge,
     export_jobs_requeue,
     notify,
 )
@@ -62,3 +63,9 @@ def run_export(job_id: int) -> str:
 def requeue_exports() -> int:
     """The catch-up (beat, every minute): queue again jobs a lost message or dead worker left."""
     return export_jobs_requeue()
+
+
+@shared_task(ignore_result=True)
+def purge_exports() -> int:
+    """Nightly: finished export jobs past their keeping time go, with their files."""
+    return export_jobs_purge()

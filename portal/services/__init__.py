@@ -10,7 +10,13 @@ from portal.services.deliveries import (
     deliveries_requeue,
     deliveries_send,
 )
-from portal.services.exports import export_job_run, export_jobs_requeue, export_request
+from portal.services.exports import (
+    export_job_run,
+    export_jobs_delete,
+    export_jobs_purge,
+    export_jobs_requeue,
+    export_request,
+)
 from portal.services.notifications import (
     Message,
     notification_preferences_for,
@@ -29,6 +35,8 @@ __all__ = [
     "deliveries_requeue",
     "deliveries_send",
     "export_job_run",
+    "export_jobs_delete",
+    "export_jobs_purge",
     "export_jobs_requeue",
     "export_request",
     "notification_preferences_for",

@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -169,3 +170,33 @@ def export_jobs_requeue(now: datetime | None = None, *, limit: int = 100) -> int
     for job_id in ids:
         _publish(job_id)
     return len(ids)
+
+
+def export_jobs_purge(now: datetime | None = None) -> int:
+    """Delete finished jobs older than ``EXPORT_KEEP_DAYS`` and their workbooks (beat, nightly);
+    a file goes only once its row is gone, so a failure leaves a job without losing its file
+    silently. Returns the jobs deleted."""
+    before = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = ExportJob.objects.filter(
+        status__in=[Status.DONE, Status.FAILED], finished_at__lt=before
+    ).values_list("pk", "file")
+    return export_jobs_delete(list(old))
+
+
+def export_jobs_delete(jobs: list[tuple[int, str]]) -> int:
+    """Delete the jobs ``(pk, file name)`` and, after the commit, their files."""
+    if not jobs:
+        return 0
+    with transaction.atomic():
+        deleted, _by_model = ExportJob.objects.filter(pk__in=[pk for pk, _name in jobs]).delete()
+        names = [name for _pk, name in jobs if name]
+        transaction.on_commit(lambda: _delete_files(names))
+    return deleted
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the disk refused: the row is gone either way
+            logger.warning("export file %s could not be deleted", name, exc_info=True)

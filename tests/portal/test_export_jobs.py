@@ -255,3 +255,43 @@ def test_the_page_polls_until_the_job_is_finished(client, dispatcher):
     assert "hx-get" not in html and "太大了" in html
     listing = client.get("/exports/")
     assert listing.status_code == 200 and f"/exports/{job.pk}/" in listing.content.decode()
+
+
+def test_finished_jobs_past_their_keeping_time_go_with_their_files(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_KEEP_DAYS = 7
+    owner = UserFactory()
+    old, recent, waiting = (export_request(user=owner, kind=KIND, params={}) for _ in range(3))
+    for job in (old, recent):
+        assert export_job_run(job.pk) == "done"
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    now = timezone.now()
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=now - dt.timedelta(days=8))
+    ExportJob.objects.filter(pk=waiting.pk).update(created_at=now - dt.timedelta(days=30))
+    assert default_storage.exists(old.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_services.export_jobs_purge(now) == 1
+    assert not default_storage.exists(old.file.name)
+    assert default_storage.exists(recent.file.name)
+    # A job not finished is never purged, however old.
+    assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+def test_the_admin_lists_jobs_read_only_and_deleting_one_deletes_its_file(
+    client, django_capture_on_commit_callbacks
+):
+    admin_user = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    job = export_request(user=UserFactory(), kind=KIND, params={})
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    client.force_login(admin_user)
+    listing = client.get("/admin/portal/exportjob/")
+    assert listing.status_code == 200 and KIND in listing.content.decode()
+    assert client.get("/admin/portal/exportjob/add/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/portal/exportjob/{job.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ExportJob.objects.filter(pk=job.pk).exists()
+    assert not default_storage.exists(job.file.name)

@@ -12,6 +12,7 @@ from portal.services import (
     deliveries_send,
     export_job_run,
     export_jobs_requeue,
+    import_job_run,
     notify,
 )
 
@@ -62,3 +63,9 @@ def run_export(job_id: int) -> str:
 def requeue_exports() -> int:
     """The catch-up (beat, every minute): queue again jobs a lost message or dead worker left."""
     return export_jobs_requeue()
+
+
+@shared_task(ignore_result=True)
+def run_import(job_id: int) -> str:
+    """Apply a queued import job; a second copy finds the job claimed and does nothing."""
+    return import_job_run(job_id)

@@ -209,7 +209,8 @@ def _write(job: ImportJob, spec: ImportKind, rows: list[CheckedRow], *, request)
                 counts.unchanged + part.unchanged,
             )
             if job.mode == Mode.VALID_ONLY:
-                _progress(job.pk, 50 + (start + batch) * 50 // max(1, len(valid)))
+                done = min(len(valid), start + batch)
+                _progress(job.pk, 50 + done * 50 // max(1, len(valid)))
         job.created, job.updated, job.unchanged = counts.created, counts.updated, counts.unchanged
         job.status, job.progress, job.finished_at, job.error = (
             Status.DONE,

@@ -75,6 +75,10 @@ class ImportJob(StoredFile):
     # "message"}]}], the original cells kept for the download of rejected rows.
     report = models.JSONField(_("report"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Queued: when the message was sent; running: when the worker claimed it. The catch-up
+    # queues again a job left here too long (a lost message, a dead worker).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
@@ -85,6 +89,11 @@ class ImportJob(StoredFile):
         ordering = ["-uploaded_at", "-pk"]
         indexes = [
             models.Index(fields=["uploaded_by", "-uploaded_at"], name="import_job_by_owner"),
+            models.Index(
+                fields=["status", "queued_at"],
+                name="import_job_unfinished",
+                condition=Q(status__in=["queued", "running"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,6 +16,7 @@ from portal.services.imports import (
     import_check,
     import_file,
     import_job_run,
+    import_jobs_requeue,
     import_upload,
 )
 from portal.services.notifications import (
@@ -42,6 +43,7 @@ __all__ = [
     "import_check",
     "import_file",
     "import_job_run",
+    "import_jobs_requeue",
     "import_upload",
     "notification_preferences_for",
     "notification_preferences_update",

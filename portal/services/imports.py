@@ -9,9 +9,11 @@ UPDATE whose row count must be 1 (queued → running), so a second copy of the t
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,12 @@ logger = logging.getLogger(__name__)
 Status = ImportJob.Status
 Mode = ImportJob.Mode
 WRITE_BATCH = 500
+# A job still queued this long lost its message; one running this long lost its worker (a
+# whole import's writes are one transaction per batch, so what a dead worker wrote is rolled
+# back or, in valid-rows mode, written again as unchanged).
+PENDING_GRACE = timedelta(minutes=2)
+RUNNING_LEASE = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
 
 
 def _kind_for(user, kind: str) -> ImportKind:
@@ -134,7 +142,7 @@ def import_apply(*, job: ImportJob, mode: str, user, request=None) -> ImportJob:
     if mode not in Mode.values:
         raise ValidationError(_("Choose how to import the rows."))
     queued = ImportJob.objects.filter(pk=job.pk, status=Status.CHECKED).update(
-        status=Status.QUEUED, mode=mode, progress=0
+        status=Status.QUEUED, mode=mode, progress=0, queued_at=timezone.now()
     )
     if queued != 1:
         raise ValidationError(_("This import has already been applied."))
@@ -153,8 +161,10 @@ def _progress(job_id: int, percent: int) -> None:
 def import_job_run(job_id: int, *, request=None) -> str:
     """Check the job's rows again and write them as its mode says, with one audit row for the
     counts; returns the job's status afterwards. Safe to run twice: only one run claims it."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, progress=0
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status=Status.QUEUED, attempts__lt=MAX_ATTEMPTS
+    ).update(
+        status=Status.RUNNING, progress=0, queued_at=timezone.now(), attempts=F("attempts") + 1
     )
     if claimed != 1:
         return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
@@ -254,6 +264,30 @@ def _fail(job: ImportJob, error: str) -> None:
     )
 
 
+def import_jobs_requeue(now: datetime | None = None, *, limit: int = 100) -> int:
+    """Queue again the jobs a lost message or a dead worker left behind; a job that has used
+    its attempts fails. Returns how many were queued again."""
+    now = now or timezone.now()
+    stuck = ImportJob.objects.filter(
+        Q(status=Status.QUEUED, queued_at__lt=now - PENDING_GRACE)
+        | Q(status=Status.RUNNING, queued_at__lt=now - RUNNING_LEASE)
+    )
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        error=_("The import was interrupted too often. Please upload the file again."),
+        finished_at=now,
+    )
+    ids = list(
+        stuck.filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ImportJob.objects.filter(pk__in=ids).update(status=Status.QUEUED, queued_at=now)
+    for job_id in ids:
+        _publish(job_id)
+    return len(ids)
+
+
 def import_file(
     kind: str, *, actor, file, mode: str = Mode.ALL_OR_NOTHING, request=None
 ) -> tuple[ImportJob, list[RowError]]:
@@ -262,7 +296,9 @@ def import_file(
     unusable or its headers miss a required column."""
     job = import_upload(user=actor, kind=kind, file=file, strict_headers=True)
     job = import_check(job=job, mapping=job.mapping, user=actor)
-    ImportJob.objects.filter(pk=job.pk).update(status=Status.QUEUED, mode=mode)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=Status.QUEUED, mode=mode, queued_at=timezone.now()
+    )
     import_job_run(job.pk, request=request)
     job.refresh_from_db()
     return job, report_errors(job)

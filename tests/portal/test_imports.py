@@ -2,6 +2,7 @@
 rows or none and valid rows only, the file of rejected rows, refused files, the Celery path, the
 audit row, and pages only the job's owner sees."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -21,7 +22,7 @@ from portal.imports import (
     suggest_mapping,
 )
 from portal.models import AuditLog, Department, ImportJob, ImportMapping, Role
-from portal.services import import_job_run
+from portal.services import import_job_run, import_jobs_requeue
 from portal.services import imports as import_services
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -428,3 +429,44 @@ def test_only_the_kinds_roles_may_start_an_import(client, dispatcher, outsider, 
         assert client.get("/imports/new/").status_code == 403
         assert upload(client, xlsx(["编码", "名称"], GOOD)).status_code == 403
     assert not ImportJob.objects.exists()
+
+
+def test_the_catch_up_queues_lost_jobs_again_and_fails_them_after_three_attempts(
+    client, dispatcher, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(import_services, "IMPORT_JOB_THRESHOLD", 2)
+    client.force_login(dispatcher)
+    job = checked_job(client, xlsx(["编码", "名称"], GOOD))
+    with django_capture_on_commit_callbacks(execute=False):  # the message is lost
+        client.post(f"/imports/{job.pk}/apply/", {"mode": "all"})
+    job.refresh_from_db()
+    assert import_jobs_requeue(job.queued_at) == 0  # still within its grace
+    later = job.queued_at + dt.timedelta(minutes=3)
+    published = []
+    monkeypatch.setattr(import_services, "_publish", published.append)
+    assert import_jobs_requeue(later) == 1 and published == [job.pk]
+    assert import_job_run(job.pk) == "done"
+    assert Department.objects.filter(code="imp-a").exists()
+
+    ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=3)
+    import_jobs_requeue(later + dt.timedelta(hours=1))
+    job.refresh_from_db()
+    assert job.status == "failed" and "多次中断" in job.error
+
+
+def test_the_list_of_imports_runs_a_fixed_number_of_queries(client, dispatcher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(dispatcher)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/imports/").status_code == 200
+        return len(captured.captured_queries)
+
+    checked_job(client, xlsx(["编码", "名称"], GOOD))
+    few = count()
+    for _ in range(5):
+        checked_job(client, xlsx(["编码", "名称"], GOOD))
+    assert count() == few

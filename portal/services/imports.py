@@ -145,6 +145,9 @@ def import_apply(*, job: ImportJob, mode: str, user, request=None) -> ImportJob:
         status=Status.QUEUED, mode=mode, progress=0, queued_at=timezone.now()
     )
     if queued != 1:
+        job.refresh_from_db(fields=["status"])
+        if job.status == Status.UPLOADED:
+            raise ValidationError(_("Check the rows first (dry run), then import them."))
         raise ValidationError(_("This import has already been applied."))
     if job.rows_total > IMPORT_JOB_THRESHOLD:
         _publish(job.pk)

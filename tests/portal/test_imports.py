@@ -470,3 +470,15 @@ def test_the_list_of_imports_runs_a_fixed_number_of_queries(client, dispatcher):
     for _ in range(5):
         checked_job(client, xlsx(["编码", "名称"], GOOD))
     assert count() == few
+
+
+def test_rows_are_checked_before_they_are_imported(client, dispatcher):
+    client.force_login(dispatcher)
+    assert upload(client, xlsx(["编码", "名称"], GOOD)).status_code == 302
+    job = ImportJob.objects.get()
+    response = client.post(f"/imports/{job.pk}/apply/", {"mode": "all"})
+    assert response.status_code == 200
+    assert "请先逐行检查（试运行），再执行导入。" in response.content.decode()
+    assert client.post(f"/imports/{job.pk}/apply/", {"mode": "nonsense"}).status_code == 200
+    job.refresh_from_db()
+    assert job.status == "uploaded"

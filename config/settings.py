@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.requeue_exports",
         "schedule": 60,
     },
+    # Import jobs a lost message or a dead worker left behind (portal.services.imports).
+    "requeue-imports": {
+        "task": "portal.tasks.requeue_imports",
+        "schedule": 60,
+    },
     # The figures' roll-up: the days appeal steps marked, every minute; every day, nightly.
     "refresh-figures": {
         "task": "enterprises.tasks.refresh_figures",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("regions/", regions.region_browser, name="region-browser"),
     path("regions/children/", regions.region_children, name="region-children"),
     path("exports/", include("portal.urls_exports")),
+    path("imports/", include("portal.urls_imports")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises import imports  # noqa: F401  (the directory import kind)
 from enterprises.notifications import KIND_LABELS
 from portal import registry
 from portal.models import Role

@@ -16,8 +16,6 @@ enterprise_patterns = [
     # directory
     path("", directory.enterprise_list, name="list"),
     path("search/", directory.enterprise_search, name="search"),
-    path("import/", directory.enterprise_import, name="import"),
-    path("import/template/", directory.enterprise_import_template, name="import-template"),
     path("<int:pk>/", directory.enterprise_detail, name="detail"),
     # 亲清半月谈 dialogue sessions
     path("sessions/", session_views.session_list, name="session-list"),

@@ -86,3 +86,58 @@ class NotificationPreferenceForm(forms.Form):
         if self.user.department is None:
             cleaned["by_robot"] = False
         return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    """The first step of an import: what it is and the file."""
+
+    kind = forms.ChoiceField(label=_("What to import"))
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, spec.label) for kind, spec in kinds]
+
+
+class ImportMappingForm(forms.Form):
+    """One select per sheet header: which of the kind's columns it holds (or none)."""
+
+    def __init__(self, *args, spec, headers, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not imported —"))] + [
+            (column.key, f"{column.header}{' *' if column.required else ''}")
+            for column in spec.columns
+        ]
+        self.headers = [header for header in dict.fromkeys(headers) if header]
+        for index, header in enumerate(self.headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=mapping.get(header, "")
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data.get(f"column_{index}", "")
+            for index, header in enumerate(self.headers)
+        }
+
+    def rows(self):
+        """(header, bound field) pairs for the mapping table."""
+        return [(header, self[f"column_{index}"]) for index, header in enumerate(self.headers)]
+
+
+class ImportApplyForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How to import"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("all", _("All rows or none: import only if every row is valid")),
+            ("valid", _("Valid rows only: leave the rejected rows out")),
+        ],
+    )

@@ -13,6 +13,8 @@ from portal.services import (
     export_job_run,
     export_jobs_purge,
     export_jobs_requeue,
+    import_job_run,
+    import_jobs_requeue,
     notify,
 )
 
@@ -69,3 +71,15 @@ def requeue_exports() -> int:
 def purge_exports() -> int:
     """Nightly: finished export jobs past their keeping time go, with their files."""
     return export_jobs_purge()
+
+
+@shared_task(ignore_result=True)
+def run_import(job_id: int) -> str:
+    """Apply a queued import job; a second copy finds the job claimed and does nothing."""
+    return import_job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_imports() -> int:
+    """The catch-up (beat, every minute): queue again jobs a lost message or dead worker left."""
+    return import_jobs_requeue()

@@ -169,14 +169,3 @@ class EnterpriseFilterForm(forms.Form):
             attrs = self.fields[name].widget.attrs
             attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
         return {key: value for key, value in self.cleaned_data.items() if value}
-
-
-class EnterpriseImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )

@@ -5,6 +5,7 @@ from portal.models.calendar import CalendarDay, CalendarYear
 from portal.models.departments import Department
 from portal.models.exports import ExportJob
 from portal.models.files import Attachment, StoredFile
+from portal.models.imports import ImportJob, ImportMapping
 from portal.models.notifications import Delivery, Notification, NotificationPreference
 from portal.models.regions import Region
 from portal.models.tags import Colour, Tag, TagCategory, TaggedItem
@@ -20,6 +21,8 @@ __all__ = [
     "Delivery",
     "Department",
     "ExportJob",
+    "ImportJob",
+    "ImportMapping",
     "Notification",
     "NotificationPreference",
     "Region",

@@ -19,6 +19,7 @@ class AuditLog(models.Model):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
+        IMPORT = "import", _("imported from Excel")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

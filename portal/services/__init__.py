@@ -1,7 +1,7 @@
 """Writes of the shared core. Each function does one thing the portal promises, atomically.
 
 The audit trail (``audit``), notifications and channel choices (``notifications``) and the
-delivery outbox (``deliveries``) and export jobs (``exports``) live in their own modules; everything is importable from here.
+delivery outbox (``deliveries``), export jobs (``exports``) and import jobs (``imports``) live in their own modules; everything is importable from here.
 """
 
 from portal.services.audit import audit_personal_view, audit_record, client_ip
@@ -16,6 +16,14 @@ from portal.services.exports import (
     export_jobs_purge,
     export_jobs_requeue,
     export_request,
+)
+from portal.services.imports import (
+    import_apply,
+    import_check,
+    import_file,
+    import_job_run,
+    import_jobs_requeue,
+    import_upload,
 )
 from portal.services.notifications import (
     Message,
@@ -39,6 +47,12 @@ __all__ = [
     "export_jobs_purge",
     "export_jobs_requeue",
     "export_request",
+    "import_apply",
+    "import_check",
+    "import_file",
+    "import_job_run",
+    "import_jobs_requeue",
+    "import_upload",
     "notification_preferences_for",
     "notification_preferences_update",
     "notifications_mark_read",

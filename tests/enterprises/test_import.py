@@ -1,6 +1,8 @@
-"""Excel import of enterprises: who may import, all-or-nothing with a per-row report, update of
-existing codes, refusal of files that are not really .xlsx, too big or too long, the template."""
+"""Excel import of enterprises (kind ``enterprises.directory`` on the portal's import pages): who
+may import, all-or-nothing with a per-row report, update of existing codes, refusal of files that
+are not really .xlsx, too big or too long, the template."""
 
+import dataclasses
 import io
 import zipfile
 
@@ -10,17 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from enterprises.imports import COLUMNS, DIRECTORY, KIND
 from enterprises.models import Enterprise, IndustryChain
-from enterprises.services import imports
-from enterprises.services.imports import COLUMNS, enterprises_import
-from portal.models import AuditLog, Region
+from portal import imports
+from portal.models import AuditLog, ImportJob, Region
+from portal.services import import_file
 from tests.factories import EnterpriseFactory, uscc_for
 
 pytestmark = pytest.mark.django_db
 
-URL = "/enterprises/import/"
-TEMPLATE_URL = "/enterprises/import/template/"
-HEADERS = [name for name, _required in COLUMNS]
+URL = f"/imports/new/?kind={KIND}"
+TEMPLATE_URL = f"/imports/template/{KIND}/"
+HEADERS = [column.header for column in COLUMNS]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,8 +67,44 @@ def upload(content: bytes, name: str = "enterprises.xlsx") -> SimpleUploadedFile
     return SimpleUploadedFile(name, content, content_type=XLSX)
 
 
-def post(client, content: bytes, name: str = "enterprises.xlsx"):
-    return client.post(URL, {"file": upload(content, name)})
+@dataclasses.dataclass
+class Result:
+    job: ImportJob
+    errors: list
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def __getattr__(self, name):
+        if name == "rows":
+            return self.job.rows_total
+        return getattr(self.job, name)
+
+
+def enterprises_import(*, actor, file) -> Result:
+    """The whole import in one call, all rows or none (``portal.services.import_file``)."""
+    return Result(*import_file(KIND, actor=actor, file=file))
+
+
+def post(client, content: bytes, name: str = "enterprises.xlsx", mode: str = "all"):
+    """Through the pages: upload, check with the suggested mapping and, when every row is
+    valid, import. The response of the last step (the form, the dry run's report, or the
+    redirect to the finished job)."""
+    response = client.post("/imports/new/", {"kind": KIND, "file": upload(content, name)})
+    if response.status_code != 302:
+        return response
+    job = ImportJob.objects.latest("pk")
+    fields = {
+        f"column_{i}": job.mapping.get(h, "") for i, h in enumerate(h for h in job.headers if h)
+    }
+    response = client.post(f"/imports/{job.pk}/check/", fields)
+    if response.status_code != 302:
+        return response
+    job.refresh_from_db()
+    if job.rejected:
+        return client.get(f"/imports/{job.pk}/")
+    return client.post(f"/imports/{job.pk}/apply/", {"mode": mode})
 
 
 def reported(response) -> list[tuple[str, str]]:
@@ -110,7 +149,7 @@ def test_entrepreneurs_may_not_import(client, request, who):
 
 def test_import_needs_a_login(client):
     assert client.get(URL).status_code == 302
-    assert client.post(URL).status_code == 302
+    assert client.post("/imports/new/").status_code == 302
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -152,9 +191,11 @@ def test_a_good_file_creates_every_row(client, dispatcher, fushan):
     assert (
         AuditLog.objects.filter(action="create", target_type="enterprises.enterprise").count() == 30
     )
-    assert AuditLog.objects.filter(actor=dispatcher).count() == 30
-    page = client.get(URL)
-    assert b"30" in page.content  # the success message gives the counts
+    # …and one row for the import with its counts.
+    assert AuditLog.objects.filter(actor=dispatcher).count() == 31
+    assert AuditLog.objects.get(action="import").note.count("30") == 2
+    page = client.get(response["Location"])
+    assert b"30" in page.content  # the job page gives the counts
 
 
 def test_existing_codes_are_updated_and_unchanged_ones_left_alone(dispatcher):
@@ -174,7 +215,9 @@ def test_existing_codes_are_updated_and_unchanged_ones_left_alone(dispatcher):
     assert changed.name == "衢州导入企业0有限公司"
     entry = AuditLog.objects.get(action="update", target_id=str(changed.pk))
     assert set(entry.fields) == {"name", "region", "industry_chain", "size"}
-    assert not AuditLog.objects.filter(target_id=str(same.pk)).exists()
+    assert not AuditLog.objects.filter(
+        target_type="enterprises.enterprise", target_id=str(same.pk)
+    ).exists()
 
 
 def test_cells_typed_with_a_chinese_input_method_are_normalised(dispatcher):
@@ -326,7 +369,7 @@ def test_a_file_over_5_mb_is_refused(client, dispatcher):
 
 
 def test_too_many_rows_are_refused(dispatcher, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setitem(imports._KINDS, KIND, dataclasses.replace(DIRECTORY, max_rows=3))
     with pytest.raises(ValidationError) as raised:
         enterprises_import(actor=dispatcher, file=upload(xlsx([row(n) for n in range(4)])))
     assert "file" in raised.value.message_dict
@@ -348,7 +391,7 @@ def test_a_file_without_rows_is_refused(dispatcher):
 
 def test_no_file_is_an_error_next_to_the_field(client, dispatcher):
     client.force_login(dispatcher)
-    assert file_error(client.post(URL, {}))
+    assert file_error(client.post("/imports/new/", {"kind": KIND}))
 
 
 def test_moving_an_enterprise_to_another_county_marks_its_appeals_days(dispatcher, handler):

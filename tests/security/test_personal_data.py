@@ -30,7 +30,7 @@ API_LISTS = [
     "/api/v1/screens/",
     "/api/v1/appeal-categories/",
 ]
-EXPORTS = ["/appeals/export/", "/appeals/stats/export/", "/enterprises/import/template/"]
+EXPORTS = ["/appeals/export/", "/appeals/stats/export/", "/imports/template/enterprises.directory/"]
 
 
 def mobiles() -> dict[str, str]:

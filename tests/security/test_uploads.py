@@ -19,8 +19,9 @@ from django.test import Client
 from enterprises import forms as enterprise_forms
 from enterprises import services
 from enterprises.models import Appeal, Attachment, Celebration, Enterprise
-from enterprises.services.imports import MAX_UNPACKED_BYTES
 from portal import forms as portal_forms
+from portal.imports import MAX_UNPACKED_BYTES
+from portal.models import ImportJob
 from tests.factories import category, uscc_for
 from tests.security.world import PNG, SESSION_DAY, pdf
 
@@ -79,7 +80,7 @@ TRIED = {
     ("enterprises.forms.appeals", "ReplyForm", "files"),
     ("enterprises.forms.sessions", "NeedForm", "files"),
     ("enterprises.forms.celebrations", "CelebrationForm", "image"),
-    ("enterprises.forms.directory", "EnterpriseImportForm", "file"),
+    ("portal.forms", "ImportUploadForm", "file"),
 }
 
 
@@ -284,26 +285,35 @@ def _bomb() -> bytes:
 def test_the_import_refuses_it(world, name, content):
     content = _bomb() if content == "bomb" else content
     before = Enterprise.objects.count()
+    jobs = ImportJob.objects.count()
     response = as_user(world.people["dispatcher"]).post(
-        "/enterprises/import/", {"file": upload(name, content)}
+        "/imports/new/", {"kind": "enterprises.directory", "file": upload(name, content)}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+    assert ImportJob.objects.count() == jobs
     assert Enterprise.objects.count() == before
 
 
 def test_a_good_row_still_imports(world):
     from openpyxl import Workbook
 
-    from enterprises.services.imports import COLUMNS
+    from enterprises.imports import COLUMNS
 
     workbook = Workbook()
-    workbook.active.append([name for name, _required in COLUMNS])
+    workbook.active.append([column.header for column in COLUMNS])
     workbook.active.append([uscc_for(4242), "衢州导入测试有限公司", "柯城区"])
     out = io.BytesIO()
     workbook.save(out)
-    response = as_user(world.people["dispatcher"]).post(
-        "/enterprises/import/", {"file": upload("企业名录.xlsx", out.getvalue())}
+    client = as_user(world.people["dispatcher"])
+    response = client.post(
+        "/imports/new/",
+        {"kind": "enterprises.directory", "file": upload("企业名录.xlsx", out.getvalue())},
     )
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    mapping = {f"column_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    assert client.post(f"/imports/{job.pk}/check/", mapping).status_code == 302
+    response = client.post(f"/imports/{job.pk}/apply/", {"mode": "all"})
     assert response.status_code == 302
     assert Enterprise.objects.filter(name="衢州导入测试有限公司").exists()

@@ -23,7 +23,7 @@ from enterprises import services
 from enterprises.models import Appeal, Membership, Screen
 from enterprises.services import celebrations as celebration_services
 from enterprises.services import sessions as session_services
-from portal.models import User
+from portal.models import ImportJob, User
 from tests.factories import (
     PASSWORD,
     DepartmentFactory,
@@ -82,11 +82,11 @@ FIELDS = {
 
 
 def _xlsx(rows: list[list]) -> bytes:
-    from enterprises.services.imports import COLUMNS
+    from enterprises.imports import COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append([name for name, _required in COLUMNS])
+    sheet.append([column.header for column in COLUMNS])
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -150,9 +150,14 @@ def filled(db, clock):
     staff.force_login(dispatcher)
     sheet = _xlsx([[uscc_for(779), payload("x03"), "柯城区"]])
     response = staff.post(
-        "/enterprises/import/",
-        {"file": SimpleUploadedFile("enterprises.xlsx", sheet)},
+        "/imports/new/",
+        {"kind": "enterprises.directory", "file": SimpleUploadedFile("enterprises.xlsx", sheet)},
     )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    job = ImportJob.objects.latest("pk")
+    mapping = {f"column_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    assert staff.post(f"/imports/{job.pk}/check/", mapping).status_code == 302
+    response = staff.post(f"/imports/{job.pk}/apply/", {"mode": "all"})
     assert response.status_code == 302, response.content.decode()[:3000]
 
     # An appeal through the submission page, with a file whose name is a payload.

@@ -221,6 +221,40 @@ def build_world(clock) -> World:
     own_job.file.save("a.xlsx", ContentFile(buffer.getvalue()), save=True)
     leader_job = ExportJob.objects.create(owner=leader, kind="enterprises.appeals")
 
+    # Import jobs: the dispatcher's (done, a rejected row kept) and the admin's; owner only.
+    from portal.models import ImportJob
+
+    def import_job(owner, name, **fields):
+        job = ImportJob(
+            kind="enterprises.directory",
+            token=f"{owner.username}-import",
+            name=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            size=len(buffer.getvalue()),
+            sha256="0" * 64,
+            uploaded_by=owner,
+            **fields,
+        )
+        job.file.save(job.token, ContentFile(buffer.getvalue()), save=True)
+        return job
+
+    own_import = import_job(
+        dispatcher,
+        "mk-import-own.xlsx",
+        status=ImportJob.Status.DONE,
+        headers=["企业名称"],
+        rows_total=1,
+        rejected=1,
+        report=[
+            {
+                "row": 2,
+                "cells": ["mk-import-cell"],
+                "errors": [{"column": "企业名称", "message": "x"}],
+            }
+        ],
+    )
+    admin_import = import_job(admin, "mk-import-admin.xlsx")
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -300,12 +334,20 @@ def build_world(clock) -> World:
             Obj("own export (handler)", {"pk": own_job.pk}, {"handler"}),
             Obj("the leader's export", {"pk": leader_job.pk}, {"leader"}),
         ],
+        "import_job": [
+            Obj("own import (dispatcher)", {"pk": own_import.pk}, {"dispatcher"}),
+            Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
+        ],
+        "import_kind": [Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
         ],
     }
     markers = {
+        "mk-import-own": {"dispatcher"},
+        "mk-import-cell": {"dispatcher"},
+        "mk-import-admin": {"admin"},
         "mk-ent-a": sees_a | {"pending"},  # the applicant named the enterprise himself
         "mk-ent-b": STAFF | DEPARTMENT,
         appeal_a.number: appeal_a_scope,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.models import Role
+from portal.models import Role, TimelineEvent
 
 
 class Status(models.TextChoices):
@@ -508,16 +508,9 @@ class Extension(models.Model):
         return f"{self.appeal_id} → {self.requested_due_date}"
 
 
-class AppealEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Appeal events are append-only.")
-
-    def delete(self):
-        raise TypeError("Appeal events are append-only.")
-
-
-class AppealEvent(models.Model):
-    """One step of an appeal's timeline. Rows are only ever added."""
+class AppealEvent(TimelineEvent):
+    """One step of an appeal's timeline. Rows are only ever added (``portal``'s
+    ``TimelineEvent``; on PostgreSQL a trigger refuses updates and deletes too)."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Submitted")
@@ -544,38 +537,17 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppealEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["appeal", "at", "id"], name="appeal_event_timeline")]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Appeal events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Appeal events are append-only.")
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -19,6 +19,8 @@ class TimelineEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError(APPEND_ONLY)
 
+
+class TimelineEntryQuerySet(TimelineEventQuerySet):
     def for_object(self, obj: models.Model):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
@@ -64,6 +66,8 @@ class TimelineEntry(TimelineEvent):
     target = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(_("kind"), max_length=60)
     message = models.TextField(_("message"), blank=True)
+
+    objects = TimelineEntryQuerySet.as_manager()
 
     class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline entry")

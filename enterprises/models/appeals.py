@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.models import Role, TimelineEvent
+from portal.models import Role, StoredFile, TimelineEvent
 
 
 class Status(models.TextChoices):
@@ -549,10 +549,17 @@ class AppealEvent(TimelineEvent):
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"
 
+    @property
+    def timeline_kind(self) -> str:
+        return self.action
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
-    # The stored name is random: the original (sanitised) name is kept in ``name``.
-    return f"appeals/{timezone.now():%Y/%m}/{instance.token}"
+    @property
+    def timeline_title(self) -> str:
+        return self.get_action_display()
+
+    @property
+    def timeline_text(self) -> str:
+        return self.note
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -561,33 +568,27 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(appeal__in=Appeal.objects.visible_to(user))
 
 
-class Attachment(models.Model):
-    """A file on an appeal or on one of its steps, kept outside ``static/`` under MEDIA_ROOT."""
+class Attachment(StoredFile):
+    """A file on an appeal or on one of its steps (``portal``'s ``StoredFile``: checked by its
+    content, kept outside ``static/`` under MEDIA_ROOT/appeals/)."""
+
+    storage_folder = "appeals"
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
         AppealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     objects = AttachmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
 
-    def __str__(self) -> str:
-        return self.name
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appeals:attachment", args=[self.appeal_id, self.pk])
 
 
 class RepeatCandidate(models.Model):

@@ -221,6 +221,16 @@ def build_world(clock) -> World:
     own_job.file.save("a.xlsx", ContentFile(buffer.getvalue()), save=True)
     leader_job = ExportJob.objects.create(owner=leader, kind="enterprises.appeals")
 
+    # Files attached through the portal's generic attachments: readable by whoever sees the record.
+    from portal.services.attachments import attachment_add
+
+    def generic_file(obj, marker):
+        upload = SimpleUploadedFile(f"{marker}.pdf", pdf(marker), content_type="application/pdf")
+        return attachment_add(obj=obj, upload=upload, actor=admin)
+
+    generic_on_appeal_a = generic_file(appeal_a, "mk-generic-appeal-a")
+    generic_on_own_job = generic_file(own_job, "mk-generic-job")
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -300,6 +310,10 @@ def build_world(clock) -> World:
             Obj("own export (handler)", {"pk": own_job.pk}, {"handler"}),
             Obj("the leader's export", {"pk": leader_job.pk}, {"leader"}),
         ],
+        "portal_attachment": [
+            Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
+            Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -323,6 +337,8 @@ def build_world(clock) -> World:
         "mk-expert-2": STAFF,
         "mk-cel-a": STAFF | {"entrepreneur"},
         "mk-cel-b": STAFF | DEPARTMENT,
+        "mk-generic-appeal-a": appeal_a_scope,
+        "mk-generic-job": {"handler"},
     }
     return World(
         people=people,

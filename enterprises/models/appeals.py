@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.models import Role, StoredFile, TimelineEvent
+from portal.models import DecidedRequest, Role, StoredFile, TimelineEvent
 
 
 class Status(models.TextChoices):
@@ -457,29 +457,14 @@ class InfoRequest(models.Model):
         return self.question[:50]
 
 
-class Extension(models.Model):
-    """A handler's request for a later deadline, approved or declined by a head or dispatcher."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+class Extension(DecidedRequest):
+    """A handler's request for a later deadline, approved or declined by a head or dispatcher
+    (``portal``'s ``DecidedRequest``: pending, approved or declined)."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     previous_due_date = models.DateField(_("deadline before"))
     requested_due_date = models.DateField(_("requested deadline"))
     reason = models.TextField(_("reason"), max_length=2000)
-    status = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deadline extension")

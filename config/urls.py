@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import registry
-from portal.views import accounts, health, notifications, pages, regions
+from portal.views import accounts, files, health, notifications, pages, regions
 
 handler400 = "portal.views.errors.bad_request"
 handler403 = "portal.views.errors.permission_denied"
@@ -14,10 +14,11 @@ handler500 = "portal.views.errors.server_error"
 # Pages of the shared core named in the ``portal`` namespace (older pages keep their plain names).
 portal_patterns = [
     path(
-        "preferences/",
+        "notifications/preferences/",
         notifications.notification_preferences,
         name="notification-preferences",
     ),
+    path("files/<int:pk>/", files.attachment_download, name="attachment"),
 ]
 
 urlpatterns = [
@@ -29,7 +30,7 @@ urlpatterns = [
     path(
         "notifications/read/", notifications.notification_mark_read, name="notification-mark-read"
     ),
-    path("notifications/", include((portal_patterns, "portal"))),
+    path("", include((portal_patterns, "portal"))),
     path("departments/", pages.department_list, name="department-list"),
     path("calendar/", pages.holiday_calendar, name="calendar"),
     path("regions/", regions.region_browser, name="region-browser"),

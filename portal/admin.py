@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal import services
@@ -14,6 +15,8 @@ from portal.models import (
     Notification,
     NotificationPreference,
     Region,
+    Tag,
+    TagCategory,
     User,
 )
 
@@ -247,3 +250,44 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+class TagBadgeMixin:
+    class Media:
+        css = {"all": ["portal/css/tags.css"]}
+
+
+class TagInline(admin.TabularInline):
+    model = Tag
+    extra = 1
+    fields = ["name"]
+
+
+@admin.register(TagCategory)
+class TagCategoryAdmin(TagBadgeMixin, admin.ModelAdmin):
+    list_display = ["name", "badge", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    inlines = [TagInline]
+
+    @admin.display(description=_("colour"))
+    def badge(self, category: TagCategory) -> str:
+        sample = Tag(category=category, name=category.get_colour_display())
+        return format_html(
+            '<span class="badge tag-badge {}">{}</span>', sample.css_classes, sample.name
+        )
+
+
+@admin.register(Tag)
+class TagAdmin(TagBadgeMixin, admin.ModelAdmin):
+    list_display = ["name", "badge", "category"]
+    list_filter = ["category"]
+    list_select_related = ["category"]
+    search_fields = ["name", "category__name"]
+
+    @admin.display(description=_("tag"), ordering="name")
+    def badge(self, tag: Tag) -> str:
+        return format_html('<span class="badge tag-badge {}">{}</span>', tag.css_classes, tag.name)

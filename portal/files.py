@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -199,3 +200,21 @@ def store_upload(record, upload, *, actor, checked: CheckedUpload | None = None,
     record.file.save(record.token, upload, save=False)
     record.save()
     return record
+
+
+def file_response(stored) -> FileResponse:
+    """Send a ``StoredFile`` back: images and PDFs open in the browser, anything else is a
+    download; never sniffed, never cached. A file missing from the storage is a 404."""
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=stored.content_type not in INLINE_TYPES,
+        filename=stored.name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

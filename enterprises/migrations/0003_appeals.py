@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import enterprises.models.appeals
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.models.files
 
 
 class Migration(migrations.Migration):
@@ -190,7 +191,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('file', models.FileField(max_length=200, upload_to=enterprises.models.appeals.attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=portal.models.files.stored_file_path, verbose_name='file')),
                 ('name', models.CharField(max_length=120, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),

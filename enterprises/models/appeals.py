@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.models import Role
+from portal.models import DecidedRequest, Role, StoredFile, TimelineEvent
 
 
 class Status(models.TextChoices):
@@ -457,29 +457,14 @@ class InfoRequest(models.Model):
         return self.question[:50]
 
 
-class Extension(models.Model):
-    """A handler's request for a later deadline, approved or declined by a head or dispatcher."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+class Extension(DecidedRequest):
+    """A handler's request for a later deadline, approved or declined by a head or dispatcher
+    (``portal``'s ``DecidedRequest``: pending, approved or declined)."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     previous_due_date = models.DateField(_("deadline before"))
     requested_due_date = models.DateField(_("requested deadline"))
     reason = models.TextField(_("reason"), max_length=2000)
-    status = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deadline extension")
@@ -508,16 +493,9 @@ class Extension(models.Model):
         return f"{self.appeal_id} → {self.requested_due_date}"
 
 
-class AppealEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Appeal events are append-only.")
-
-    def delete(self):
-        raise TypeError("Appeal events are append-only.")
-
-
-class AppealEvent(models.Model):
-    """One step of an appeal's timeline. Rows are only ever added."""
+class AppealEvent(TimelineEvent):
+    """One step of an appeal's timeline. Rows are only ever added (``portal``'s
+    ``TimelineEvent``; on PostgreSQL a trigger refuses updates and deletes too)."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Submitted")
@@ -544,43 +522,29 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppealEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["appeal", "at", "id"], name="appeal_event_timeline")]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Appeal events are append-only.")
-        super().save(*args, **kwargs)
+    @property
+    def timeline_kind(self) -> str:
+        return self.action
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Appeal events are append-only.")
+    @property
+    def timeline_title(self) -> str:
+        return self.get_action_display()
 
-
-def attachment_path(instance: "Attachment", filename: str) -> str:
-    # The stored name is random: the original (sanitised) name is kept in ``name``.
-    return f"appeals/{timezone.now():%Y/%m}/{instance.token}"
+    @property
+    def timeline_text(self) -> str:
+        return self.note
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -589,33 +553,27 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(appeal__in=Appeal.objects.visible_to(user))
 
 
-class Attachment(models.Model):
-    """A file on an appeal or on one of its steps, kept outside ``static/`` under MEDIA_ROOT."""
+class Attachment(StoredFile):
+    """A file on an appeal or on one of its steps (``portal``'s ``StoredFile``: checked by its
+    content, kept outside ``static/`` under MEDIA_ROOT/appeals/)."""
+
+    storage_folder = "appeals"
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
         AppealEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     objects = AttachmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
 
-    def __str__(self) -> str:
-        return self.name
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appeals:attachment", args=[self.appeal_id, self.pk])
 
 
 class RepeatCandidate(models.Model):

@@ -6,7 +6,6 @@ screen shows at most ``CELEBRATIONS_PER_SCREEN_PER_DAY`` approved celebrations a
 page of a screen (``/screens/<slug>/``) rotates the ones approved for today.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -14,7 +13,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role
+from portal.models import DecidedRequest, Role
 
 # The text a screen shows: short enough for a large font on a street-side display.
 SCREEN_TEXT_MIN = 4
@@ -113,8 +112,11 @@ def celebration_image_path(instance: "Celebration", filename: str) -> str:
     return f"celebrations/{timezone.now():%Y/%m}/{instance.image_token}"
 
 
-class Celebration(models.Model):
-    """One enterprise milestone on chosen screens for a few days, once approved."""
+class Celebration(DecidedRequest):
+    """One enterprise milestone on chosen screens for a few days, once approved
+    (``portal``'s ``DecidedRequest``: requested, then approved or declined)."""
+
+    pending_value = CelebrationStatus.REQUESTED
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -139,23 +141,6 @@ class Celebration(models.Model):
         choices=CelebrationStatus.choices,
         default=CelebrationStatus.REQUESTED,
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("reason / note"), max_length=500, blank=True)
 
     objects = CelebrationQuerySet.as_manager()
 

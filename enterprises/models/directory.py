@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role
+from portal.models import DecidedRequest, Role
 from portal.validators import validate_uscc
 
 
@@ -121,8 +121,9 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=Membership.Status.PENDING)
 
 
-class Membership(models.Model):
-    """An entrepreneur's claim to act for an enterprise; it counts only once a dispatcher verifies it."""
+class Membership(DecidedRequest):
+    """An entrepreneur's claim to act for an enterprise; it counts only once a dispatcher verifies
+    it (``portal``'s ``DecidedRequest``: the entrepreneur asks, a dispatcher decides)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending verification")
@@ -145,16 +146,6 @@ class Membership(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     position = models.CharField(_("position"), max_length=50, blank=True)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -180,3 +171,8 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
+
+    # The entrepreneur asks for themself: no column of its own.
+    @property
+    def requested_by(self):
+        return self.user

@@ -37,7 +37,7 @@ from enterprises.services.repeats import repeat_candidates_record
 from enterprises.services.stats import handling_days, mark_appeal
 from portal.exceptions import Conflict
 from portal.models import Department, Role, User
-from portal.services import notify
+from portal.services import decide, notify
 from portal.validators import clean_text
 from portal.workdays import add_working_days, working_days_between
 
@@ -563,9 +563,9 @@ def appeal_return(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
         returned_at=now, return_reason=reason[:500], is_dispute=is_dispute
     )
     _end_clock_stop(appeal, now=now)
-    Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING).update(
-        status=Extension.Decision.DECLINED, decided_at=now
-    )
+    # A pending extension goes with the department that asked for it.
+    for extension in Extension.objects.filter(appeal=appeal, status=Extension.Decision.PENDING):
+        decide(extension, by=None, decision=Extension.Decision.DECLINED)
     department = appeal.lead_department
     appeal.status = APPEAL.target("return")
     appeal.lead_department = appeal.current_assignment = None
@@ -826,14 +826,11 @@ def appeal_extend(*, appeal: Appeal, actor: User, due_date: date | None, reason:
 
 def _decide_extension(*, appeal: Appeal, actor: User, action: str, note: str) -> Appeal:
     appeal = _begin(appeal, actor, action)
-    extension = Extension.objects.select_for_update().get(
-        appeal=appeal, status=Extension.Decision.PENDING
-    )
-    now = timezone.now()
+    extension = Extension.objects.get(appeal=appeal, status=Extension.Decision.PENDING)
     approved = action == "approve_extension"
-    extension.status = Extension.Decision.APPROVED if approved else Extension.Decision.DECLINED
-    extension.decided_by, extension.decided_at = actor, now
-    extension.save(update_fields=["status", "decided_by", "decided_at"])
+    decision = Extension.Decision.APPROVED if approved else Extension.Decision.DECLINED
+    decide(extension, by=actor, decision=decision, note=note)
+    now = extension.decided_at
     if approved:
         appeal.due_date, appeal.extended = extension.requested_due_date, True
         appeal.save(update_fields=["due_date", "extended", "updated_at"])

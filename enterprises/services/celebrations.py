@@ -30,7 +30,7 @@ from enterprises.models.celebrations import MAX_DAYS, SCREEN_TEXT_MAX, SCREEN_TE
 from enterprises.services.attachments import validate_upload
 from portal.exceptions import Conflict
 from portal.models import Role, User
-from portal.services import notify
+from portal.services import decide, notify
 
 __all__ = [
     "IMAGE_TYPES",
@@ -283,10 +283,7 @@ def celebration_approve(*, celebration: Celebration, actor: User, note: str = ""
     full = full_days(screens, celebration.starts_on, celebration.ends_on, exclude=celebration.pk)
     if full:
         raise Conflict(_full_message(*full[0]))
-    celebration.status = CELEBRATION.target("approve")
-    celebration.decided_by, celebration.decided_at = actor, timezone.now()
-    celebration.decision_note = note
-    celebration.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decide(celebration, by=actor, decision=CELEBRATION.target("approve"), note=note)
     _decided(celebration)
     return celebration
 
@@ -300,9 +297,6 @@ def celebration_decline(*, celebration: Celebration, actor: User, reason: str) -
     if len(reason) > 500:
         raise ValidationError({"reason": [_("Keep it within %(max)d characters.") % {"max": 500}]})
     celebration = _begin(celebration, actor, "decline")
-    celebration.status = CELEBRATION.target("decline")
-    celebration.decided_by, celebration.decided_at = actor, timezone.now()
-    celebration.decision_note = reason
-    celebration.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    decide(celebration, by=actor, decision=CELEBRATION.target("decline"), note=reason)
     _decided(celebration)
     return celebration

@@ -4,13 +4,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Membership
-from portal.exceptions import Conflict
 from portal.models import Region, Role, User
-from portal.services import notify
+from portal.services import decide, notify
 from portal.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
 
 
@@ -119,14 +117,8 @@ def membership_request(
 def _decide(*, membership: Membership, actor: User, status: str, note: str = "") -> Membership:
     if not actor.has_role(Role.DISPATCHER, Role.ADMIN):
         raise PermissionDenied(_("Only dispatchers verify memberships."))
-    # Claim the decision with a conditional update: of two dispatchers acting at once, one wins.
-    claimed = Membership.objects.filter(pk=membership.pk, status=Membership.Status.PENDING).update(
-        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note
-    )
-    if claimed != 1:
-        raise Conflict(_("This request has already been decided."))
-    membership.refresh_from_db()
-    return membership
+    # The row is locked first: of two dispatchers acting at once, one wins, the other gets 409.
+    return decide(membership, by=actor, decision=status, note=note)
 
 
 @transaction.atomic

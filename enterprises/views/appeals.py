@@ -42,6 +42,7 @@ from enterprises.models import (
 )
 from enterprises.models.appeals import UNANSWERED
 from portal.exceptions import Conflict
+from portal.files import file_response
 from portal.forms import copy_errors
 from portal.models import Role
 from portal.paginator import KeysFirstPaginator
@@ -82,8 +83,6 @@ EVENT_ICONS = {
     "attach": ("paperclip", "secondary"),
     "instruct": ("megaphone", "primary"),
 }
-
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -423,6 +422,8 @@ def _decorate(events: list[AppealEvent]) -> None:
             )
         elif event.action in ("rate", "callback") and data.get("rating") in ratings:
             event.rating = data["rating"]
+            if data["rating"] == Rating.DISSATISFIED:
+                event.details_class = "text-danger"
             details.append(ratings[data["rating"]])
         elif event.action == "extend":
             details.append(
@@ -566,17 +567,4 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = get_object_or_404(
         Attachment.objects.visible_to(request.user), pk=attachment_pk, appeal_id=pk
     )
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment)

@@ -8,6 +8,7 @@ from portal.models.files import Attachment, StoredFile
 from portal.models.imports import ImportJob, ImportMapping
 from portal.models.notifications import Delivery, Notification, NotificationPreference
 from portal.models.regions import Region
+from portal.models.requests import DecidedRequest
 from portal.models.tags import Colour, Tag, TagCategory, TaggedItem
 from portal.models.timeline import TimelineEntry, TimelineEvent
 from portal.models.users import Role, User
@@ -18,6 +19,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Colour",
+    "DecidedRequest",
     "Delivery",
     "Department",
     "ExportJob",

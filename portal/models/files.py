@@ -66,3 +66,8 @@ class Attachment(StoredFile):
                 name="attachment_target",
             )
         ]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:attachment", args=[self.pk])

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Colour(models.TextChoices):
-    """Badge backgrounds that all carry white text at a contrast of at least 4.5:1 (WCAG AA)."""
+    """The fixed palette of badge backgrounds. Each has a CSS class (``tag-bg-<name>`` in
+    ``static/portal/css/tags.css``, so no inline style is needed under the CSP); the text on it is
+    white or dark, whichever contrasts more (``text_tone``), at least 4.5:1 (WCAG AA)."""
 
     BLUE = "#0b5cad", _("Blue")
     GREEN = "#146c43", _("Green")
@@ -17,6 +19,36 @@ class Colour(models.TextChoices):
     TEAL = "#0f6674", _("Teal")
     PINK = "#a3195b", _("Pink")
     GREY = "#495057", _("Grey")
+    YELLOW = "#ffcd39", _("Yellow")
+    LIGHT_BLUE = "#9ec5fe", _("Light blue")
+
+
+# The two text colours a badge may carry (``tag-fg-light`` / ``tag-fg-dark`` in tags.css).
+LIGHT_TEXT = "#ffffff"
+DARK_TEXT = "#212529"
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_tone(background: str) -> str:
+    """``light`` or ``dark``: the text colour that contrasts more with ``background``."""
+    light, dark = contrast_ratio(background, LIGHT_TEXT), contrast_ratio(background, DARK_TEXT)
+    return "light" if light >= dark else "dark"
+
+
+def palette_name(colour: str) -> str:
+    """The CSS name of a palette colour (``LIGHT_BLUE`` → ``light-blue``)."""
+    return Colour(colour).name.lower().replace("_", "-")
 
 
 class TagCategory(models.Model):
@@ -70,6 +102,12 @@ class Tag(models.Model):
     @property
     def colour(self) -> str:
         return self.category.colour
+
+    @property
+    def css_classes(self) -> str:
+        """The badge's palette classes: background and the text colour that reads on it."""
+        colour = self.category.colour
+        return f"tag-bg-{palette_name(colour)} tag-fg-{text_tone(colour)}"
 
 
 class TaggedItem(models.Model):

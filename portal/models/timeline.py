@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 APPEND_ONLY = "Timeline events are append-only."
 
+# kind -> label of ``TimelineEntry`` kinds, filled by the apps that write them
+# (``register_timeline_kinds``); an unknown kind shows as itself.
+TIMELINE_KINDS: dict[str, str] = {}
+
+
+def register_timeline_kinds(**labels) -> None:
+    TIMELINE_KINDS.update(labels)
+
 
 class TimelineEventQuerySet(models.QuerySet):
     """Rows are only ever added: bulk updates and deletes are refused too."""
@@ -19,6 +27,8 @@ class TimelineEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError(APPEND_ONLY)
 
+
+class TimelineEntryQuerySet(TimelineEventQuerySet):
     def for_object(self, obj: models.Model):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
@@ -53,6 +63,20 @@ class TimelineEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError(APPEND_ONLY)
 
+    # What ``templates/portal/_timeline.html`` shows of a step; each event model says it in its
+    # own terms.
+    @property
+    def timeline_kind(self) -> str:
+        return ""
+
+    @property
+    def timeline_title(self) -> str:
+        return str(self)
+
+    @property
+    def timeline_text(self) -> str:
+        return ""
+
 
 class TimelineEntry(TimelineEvent):
     """A step in the history of any record that has no event model of its own."""
@@ -65,6 +89,8 @@ class TimelineEntry(TimelineEvent):
     kind = models.CharField(_("kind"), max_length=60)
     message = models.TextField(_("message"), blank=True)
 
+    objects = TimelineEntryQuerySet.as_manager()
+
     class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
@@ -74,3 +100,15 @@ class TimelineEntry(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} {self.kind}"
+
+    @property
+    def timeline_kind(self) -> str:
+        return self.kind
+
+    @property
+    def timeline_title(self) -> str:
+        return str(TIMELINE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def timeline_text(self) -> str:
+        return self.message

@@ -1,7 +1,8 @@
 """Writes of the shared core. Each function does one thing the portal promises, atomically.
 
 The audit trail (``audit``), notifications and channel choices (``notifications``) and the
-delivery outbox (``deliveries``), export jobs (``exports``) and import jobs (``imports``) live in their own modules; everything is importable from here.
+delivery outbox (``deliveries``), export jobs (``exports``), import jobs (``imports``) and deciding
+requests (``requests``) live in their own modules; everything is importable from here.
 """
 
 from portal.services.audit import audit_personal_view, audit_record, client_ip
@@ -33,12 +34,14 @@ from portal.services.notifications import (
     notify,
     notify_many,
 )
+from portal.services.requests import decide
 
 __all__ = [
     "Message",
     "audit_personal_view",
     "audit_record",
     "client_ip",
+    "decide",
     "deliveries_publish",
     "deliveries_requeue",
     "deliveries_send",

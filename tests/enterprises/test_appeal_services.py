@@ -552,6 +552,18 @@ def test_events_cannot_be_changed_or_deleted(entrepreneur):
         AppealEvent.objects.filter(appeal=appeal).delete()
 
 
+def test_events_stand_on_the_portal_timeline_base():
+    from portal.models import TimelineEvent
+    from portal.models.timeline import TimelineEventQuerySet
+
+    assert issubclass(AppealEvent, TimelineEvent)
+    assert isinstance(AppealEvent.objects.all(), TimelineEventQuerySet)
+    # The table and its columns stay as they were (the PostgreSQL trigger is bound to them).
+    assert AppealEvent._meta.db_table == "enterprises_appealevent"
+    columns = {f.column for f in AppealEvent._meta.concrete_fields}
+    assert {"actor_id", "at", "data", "note", "action"} <= columns
+
+
 def test_postgresql_refuses_raw_updates_of_events(postgres, entrepreneur):
     from django.db import DatabaseError, connection, transaction
 

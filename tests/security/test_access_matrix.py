@@ -129,6 +129,7 @@ PAGES: dict[str, Route] = {
     "appeals:category-guidance": Route(get=SIGNED_IN),
     "appeals:detail": Route(get=SIGNED_IN, kind="appeal"),
     "appeals:attachment": Route(get=SIGNED_IN, kind="attachment"),
+    "portal:attachment": Route(get=SIGNED_IN, kind="portal_attachment"),
     # Every action of the loop is tried (see ``action_urls``); whether the role may take the
     # step is the transition table's business (403 or a warning), the scope is this test's.
     "appeals:action": Route(post=SIGNED_IN, kind="appeal", ok={"POST": POST_OK | {403}}),

@@ -255,6 +255,16 @@ def build_world(clock) -> World:
     )
     admin_import = import_job(admin, "mk-import-admin.xlsx")
 
+    # Files attached through the portal's generic attachments: readable by whoever sees the record.
+    from portal.services.attachments import attachment_add
+
+    def generic_file(obj, marker):
+        upload = SimpleUploadedFile(f"{marker}.pdf", pdf(marker), content_type="application/pdf")
+        return attachment_add(obj=obj, upload=upload, actor=admin)
+
+    generic_on_appeal_a = generic_file(appeal_a, "mk-generic-appeal-a")
+    generic_on_own_job = generic_file(own_job, "mk-generic-job")
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -339,6 +349,10 @@ def build_world(clock) -> World:
             Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
         ],
         "import_kind": [Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN)],
+        "portal_attachment": [
+            Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
+            Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -365,6 +379,8 @@ def build_world(clock) -> World:
         "mk-expert-2": STAFF,
         "mk-cel-a": STAFF | {"entrepreneur"},
         "mk-cel-b": STAFF | DEPARTMENT,
+        "mk-generic-appeal-a": appeal_a_scope,
+        "mk-generic-job": {"handler"},
     }
     return World(
         people=people,

@@ -10,3 +10,6 @@ class PortalConfig(AppConfig):
         from portal import demo, navigation, registry, signals  # noqa: F401  (audit, own menu)
 
         registry.register_seeder("portal", demo.seed)
+        registry.register_notification_kind(
+            "portal", "calendar_missing_year", label=_("Holiday calendar")
+        )

@@ -1,6 +1,13 @@
-"""What each kind of the app's notifications is called in the notification centre."""
+"""The app's kinds of notification and what the notification centre calls each.
+
+They are registered with ``portal.registry.register_notification_kind`` (``registrations``) and
+stored namespaced: ``assigned`` is ``enterprises.assigned``. The services name a kind by
+``kind("assigned")``.
+"""
 
 from django.utils.translation import gettext_lazy as _
+
+APP = "enterprises"
 
 KIND_LABELS = {
     "membership_requested": _("Membership request"),
@@ -33,3 +40,10 @@ KIND_LABELS = {
     "celebration_requested": _("Light-up request"),
     "celebration_decided": _("Light-up decision"),
 }
+
+
+def kind(name: str) -> str:
+    """The stored kind of the app's notification ``name`` (one of ``KIND_LABELS``)."""
+    if name not in KIND_LABELS:
+        raise ValueError(f"{APP} has no notification kind {name!r}.")
+    return f"{APP}.{name}"

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import imports  # noqa: F401  (the directory import kind)
-from enterprises.notifications import KIND_LABELS
+from enterprises import (
+    imports,  # noqa: F401  (the directory import kind)
+    notifications,
+)
 from portal import registry
 from portal.models import Role
-from portal.models.notifications import register_notification_kinds
 from portal.registry import Figure, HomePanel, NavItem
 
 registry.register_urls("enterprises.urls")
@@ -145,7 +146,8 @@ def _notification_appeal():
 registry.register_api_field("me", "enterprises", _me_enterprises)
 registry.register_api_field("notification", "appeal", _notification_appeal)
 
-register_notification_kinds(KIND_LABELS)
+for name, label in notifications.KIND_LABELS.items():
+    registry.register_notification_kind(notifications.APP, name, label=label)
 
 
 def _seed(context: dict) -> dict:

@@ -2,8 +2,8 @@
 
 ``portal`` knows no domain app. Each app fills these registries from its ``AppConfig.ready()``
 (see README, "How to add an app"), the way Wagtail hooks or NetBox plugins do: the project's
-URLconf, the API router, the menu, the home page, ``seed_demo`` and the cross-app figures read
-them, so adding an app is adding it to ``INSTALLED_APPS``.
+URLconf, the API router, the menu, the home page, the notification centre, ``seed_demo`` and the
+cross-app figures read them, so adding an app is adding it to ``INSTALLED_APPS``.
 
 URL and API modules are registered by dotted path and imported only when the URLconf is built,
 so registering costs nothing at start-up and an app's views may import whatever they need.
@@ -11,6 +11,7 @@ so registering costs nothing at start-up and an app's views may import whatever 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -154,6 +155,72 @@ def register_figures(source: FigureSource) -> FigureSource:
 
 def figures_for(user) -> list[Figure]:
     return [figure for source in _figure_sources for figure in source(user)]
+
+
+# --- Notification kinds -----------------------------------------------------------------------
+
+# The stored kind (``Notification.kind``) is ``"<app>.<name>"``: two apps may both have an
+# ``invited`` and never mix them up. It fits the model's column.
+KIND_MAX_LENGTH = 40
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """One kind of notification of one app: what the notification centre calls it."""
+
+    app: str
+    name: str
+    label: Any
+
+    @property
+    def full(self) -> str:
+        """The kind as stored: ``"<app>.<name>"``."""
+        return f"{self.app}.{self.name}"
+
+    def __str__(self) -> str:
+        return self.full
+
+
+_notification_kinds: dict[str, NotificationKind] = {}
+
+
+def register_notification_kind(app: str, name: str, *, label: Any) -> NotificationKind:
+    """Declare kind ``name`` of ``app``'s notifications (``label``: a lazy translation).
+
+    ``notify`` accepts only registered kinds, stored as ``"<app>.<name>"``; registering the same
+    kind twice is a mistake (two modules claiming one name) and raises.
+    """
+    for part in (app, name):
+        if not _NAME.match(part):
+            raise ImproperlyConfigured(
+                f"Notification kind {app!r}.{name!r}: app and name are lower-case identifiers."
+            )
+    kind = NotificationKind(app=app, name=name, label=label)
+    if len(kind.full) > KIND_MAX_LENGTH:
+        raise ImproperlyConfigured(
+            f"Notification kind {kind.full!r} is longer than {KIND_MAX_LENGTH} characters."
+        )
+    if kind.full in _notification_kinds:
+        raise ImproperlyConfigured(f"Notification kind {kind.full!r} is registered twice.")
+    _notification_kinds[kind.full] = kind
+    return kind
+
+
+def notification_kind(full: str) -> NotificationKind | None:
+    """The registered kind stored as ``full``, else None."""
+    return _notification_kinds.get(full)
+
+
+def notification_kinds() -> list[NotificationKind]:
+    return list(_notification_kinds.values())
+
+
+def split_kind(full: str) -> tuple[str | None, str]:
+    """``"<app>.<name>"`` as ``(app, name)``; a kind without an app (a row older than the
+    namespaces) as ``(None, kind)``."""
+    app, dot, name = full.partition(".")
+    return (app, name) if dot else (None, full)
 
 
 # --- Fields contributed to the portal's API serializers ---------------------------------------

@@ -30,7 +30,7 @@ def check_calendar_coverage() -> list[int]:
         admins = User.objects.filter(role=Role.ADMIN, is_active=True)
         notify(
             recipients=admins,
-            kind="calendar_missing_year",
+            kind="portal.calendar_missing_year",
             title=_("The holiday calendar has no arrangement for %(year)s yet") % {"year": year},
             body=_(
                 "Deadlines in %(year)s are counted Monday to Friday until the State Council's "

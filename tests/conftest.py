@@ -9,7 +9,12 @@ import os
 import pytest
 from django.core.cache import cache
 
+from portal import registry
 from tests.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory, UserFactory
+
+# The tests' own kind of notification, for tests of the notification machinery itself: stored as
+# ``tests.test``, shown in the API as kind ``test`` of app ``tests``.
+TEST_KIND = registry.register_notification_kind("tests", "test", label="测试通知")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 

@@ -32,6 +32,7 @@ from enterprises.models import (
     Status,
 )
 from enterprises.models.appeals import CloseReason
+from enterprises.notifications import kind as notification_kind
 from enterprises.services.attachments import attachments_add
 from enterprises.services.repeats import repeat_candidates_record
 from enterprises.services.stats import handling_days, mark_appeal
@@ -145,7 +146,7 @@ def _tell(
     a post from their robot (DingTalk/WeCom) when one of their recipients wants it."""
     notify(
         recipients=list(recipients),
-        kind=kind,
+        kind=notification_kind(kind),
         title=title,
         body=body,
         url=appeal.get_absolute_url(),

@@ -27,6 +27,7 @@ from enterprises.models import (
     Screen,
 )
 from enterprises.models.celebrations import MAX_DAYS, SCREEN_TEXT_MAX, SCREEN_TEXT_MIN
+from enterprises.notifications import kind as notification_kind
 from enterprises.services.attachments import validate_upload
 from portal.exceptions import Conflict
 from portal.models import Role, User
@@ -113,7 +114,7 @@ def _members(enterprise_id: int):
 def _tell(recipients, kind: str, celebration: Celebration, title: str, body: str = "") -> None:
     notify(
         recipients=list(recipients),
-        kind=kind,
+        kind=notification_kind(kind),
         title=title,
         body=body,
         url=celebration.get_absolute_url(),

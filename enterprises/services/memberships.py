@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Membership
+from enterprises.notifications import kind as notification_kind
 from portal.models import Region, Role, User
 from portal.services import decide, notify
 from portal.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
@@ -28,7 +29,7 @@ def _tell_dispatchers(membership: Membership) -> None:
     dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True)
     notify(
         recipients=dispatchers,
-        kind="membership_requested",
+        kind=notification_kind("membership_requested"),
         title=_("%(name)s asks to act for %(enterprise)s")
         % {"name": membership.user.display_name, "enterprise": membership.enterprise.name},
         url=reverse("enterprises:membership-list"),
@@ -127,7 +128,7 @@ def membership_verify(*, membership: Membership, actor: User) -> Membership:
     membership = _decide(membership=membership, actor=actor, status=Membership.Status.VERIFIED)
     notify(
         recipients=[membership.user],
-        kind="membership_verified",
+        kind=notification_kind("membership_verified"),
         title=_("You can now act for %(enterprise)s") % {"enterprise": membership.enterprise.name},
         url=reverse("home"),
         target=membership,
@@ -148,7 +149,7 @@ def membership_reject(*, membership: Membership, actor: User, reason: str) -> Me
     )
     notify(
         recipients=[membership.user],
-        kind="membership_rejected",
+        kind=notification_kind("membership_rejected"),
         title=_("Your request to act for %(enterprise)s was not approved")
         % {"enterprise": membership.enterprise.name},
         body=membership.decision_note,

@@ -39,6 +39,7 @@ from enterprises.models import (
     Trigger,
 )
 from enterprises.models.appeals import ROUTED, UNANSWERED
+from enterprises.notifications import kind as notification_kind
 from enterprises.services.appeals import appeal_auto_close
 from portal.bulk import insert_rows
 from portal.models import Department, Role, User
@@ -375,7 +376,7 @@ def _message(appeal: Appeal, fire: _Firing, recipients, departments) -> Message:
     body = f"{appeal.title}\n{rule.name}"
     return Message(
         recipients=recipients,
-        kind="reminder",
+        kind=notification_kind("reminder"),
         title=title,
         body=body,
         url=_appeal_url(appeal.pk),
@@ -469,7 +470,7 @@ def send_overdue_digest(*, today: dt.date | None = None) -> int:
                     [
                         Message(
                             recipients=[reader],
-                            kind="digest",
+                            kind=notification_kind("digest"),
                             title=_("%(count)d appeals are overdue (%(day)s)")
                             % {"count": total, "day": date_format(today, "SHORT_DATE_FORMAT")},
                             body="\n".join(lines),

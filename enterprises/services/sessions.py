@@ -30,6 +30,7 @@ from enterprises.models import (
     SessionStatus,
     Source,
 )
+from enterprises.notifications import kind as notification_kind
 from enterprises.services.appeals import appeal_submit
 from portal.exceptions import Conflict
 from portal.models import Role, User
@@ -145,7 +146,7 @@ def _when_and_where(session: DialogueSession) -> str:
 def _tell(recipients, kind: str, session: DialogueSession, title: str, body: str = "") -> None:
     notify(
         recipients=list(recipients),
-        kind=kind,
+        kind=notification_kind(kind),
         title=title,
         body=body,
         url=session.get_absolute_url(),

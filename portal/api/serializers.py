@@ -86,8 +86,11 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class NotificationSerializer(ContributedFieldsMixin, serializers.ModelSerializer):
     contributed_as = "notification"
+    # The kind's name within its app (``assigned``), and the app (stored: ``"<app>.assigned"``).
+    kind = serializers.CharField(source="kind_name", read_only=True)
+    app = serializers.CharField(source="kind_app", read_only=True, allow_null=True)
     read = serializers.BooleanField(source="is_read", read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read"]
+        fields = ["id", "kind", "app", "title", "body", "url", "created_at", "read"]

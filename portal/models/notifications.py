@@ -6,8 +6,6 @@ Celery after commit; a worker claims it with a conditional update, so a delivery
 however often its task runs (see ``portal.services.deliveries``).
 """
 
-from collections.abc import Mapping
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -17,17 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.users import DEPARTMENT_ROLES
-
-# What each kind of notification is called in the notification centre. Apps add theirs with
-# ``register_notification_kinds`` (in ``AppConfig.ready``); the core names only its own.
-_KIND_LABELS: dict[str, str] = {
-    "calendar_missing_year": _("Holiday calendar"),
-}
-
-
-def register_notification_kinds(labels: Mapping[str, str]) -> None:
-    """Name an app's kinds of notification (lazy translations) for the notification centre."""
-    _KIND_LABELS.update(labels)
+from portal.registry import KIND_MAX_LENGTH, notification_kind, split_kind
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -50,7 +38,8 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=40)
+    # ``"<app>.<name>"``, a kind registered with ``portal.registry.register_notification_kind``.
+    kind = models.CharField(_("kind"), max_length=KIND_MAX_LENGTH)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -96,10 +85,21 @@ class Notification(models.Model):
         return self.read_at is not None
 
     @property
+    def kind_app(self) -> str | None:
+        """The app whose kind of notification this is (``None`` for a kind without one)."""
+        return split_kind(self.kind)[0]
+
+    @property
+    def kind_name(self) -> str:
+        """The kind's name within its app (``assigned`` of ``"<app>.assigned"``)."""
+        return split_kind(self.kind)[1]
+
+    @property
     def kind_label(self) -> str:
         """The kind as people read it: its registered name, else what it is about."""
-        if self.kind in _KIND_LABELS:
-            return _KIND_LABELS[self.kind]
+        registered = notification_kind(self.kind)
+        if registered is not None:
+            return registered.label
         model = self.target_type.model_class() if self.target_type_id else None
         if model is not None:
             return model._meta.verbose_name

@@ -4,6 +4,10 @@ and catching up on what the broker or a dead worker left behind.
 Sending follows Healthchecks' ``sendalerts``: a worker claims a delivery with a conditional
 UPDATE whose row count must be 1, so any number of copies of a task (a retry, a redelivered
 message, two workers) send it once.
+
+The dependency goes one way: ``portal.tasks`` wraps these services, and this module never
+imports the tasks. The ``deliver`` task that carries a chunk of ids to a worker is handed in
+once, by ``PortalConfig.ready`` (``deliveries_use_task``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +35,31 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 100
 
 
+class DeliverTask(Protocol):
+    """What this module needs of the ``deliver`` task: Celery's ``apply_async``."""
+
+    def apply_async(self, args: tuple, **options: Any) -> Any: ...
+
+
+_deliver_task: DeliverTask | None = None
+
+
+def deliveries_use_task(task: DeliverTask) -> None:
+    """Publish deliveries with ``task`` (``portal.tasks.deliver``, whose body is
+    ``deliveries_send``). Called once, from ``PortalConfig.ready``."""
+    global _deliver_task
+    _deliver_task = task
+
+
+def _task() -> DeliverTask:
+    if _deliver_task is None:
+        raise ImproperlyConfigured(
+            "No task publishes deliveries: PortalConfig.ready hands portal.tasks.deliver to "
+            "deliveries_use_task (is 'portal' in INSTALLED_APPS?)."
+        )
+    return _deliver_task
+
+
 def _chunks(ids: Sequence[int]):
     for start in range(0, len(ids), CHUNK_SIZE):
         yield ids[start : start + CHUNK_SIZE]
@@ -37,8 +68,7 @@ def _chunks(ids: Sequence[int]):
 def _hand_over(ids: list[int]) -> int:
     """Publish ``deliver`` tasks for ``ids``; on the first broker failure stop and leave the rest
     pending for the catch-up. Never raises for the broker. Returns how many were handed over."""
-    from portal.tasks import deliver  # the tasks module imports the services
-
+    deliver = _task()
     handed = 0
     for chunk in _chunks(ids):
         try:
@@ -187,8 +217,6 @@ def deliveries_send(delivery_ids: Sequence[int]) -> dict[str, int]:
     recorded and retried later with backoff (``failed`` after ``DELIVERY_MAX_ATTEMPTS``) and
     never stops the others. Safe to run any number of times on the same ids. Returns counts by
     outcome: sent, retry, failed, skipped, error."""
-    from portal.tasks import deliver
-
     outcome: Counter[str] = Counter()
     retries: dict[timedelta, list[int]] = defaultdict(list)
     for pk in delivery_ids:
@@ -203,7 +231,7 @@ def deliveries_send(delivery_ids: Sequence[int]) -> dict[str, int]:
             retries[delay].append(pk)
     for delay, ids in retries.items():
         try:
-            deliver.apply_async((ids,), countdown=delay.total_seconds())
+            _task().apply_async((ids,), countdown=delay.total_seconds())
         except Exception as exc:  # the catch-up finds them when they are due
             logger.warning("Could not schedule the retry of %d deliveries: %s", len(ids), exc)
     return dict(outcome)

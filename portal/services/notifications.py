@@ -16,6 +16,7 @@ from django.utils import timezone
 from portal import channels
 from portal.bulk import insert_rows
 from portal.models import Delivery, Department, Notification, NotificationPreference, User
+from portal.registry import NotificationKind, notification_kind
 from portal.services.deliveries import deliveries_publish
 
 
@@ -31,7 +32,8 @@ class Message:
     """
 
     recipients: Iterable[User]
-    kind: str
+    # A registered kind, or its stored name ``"<app>.<name>"``.
+    kind: NotificationKind | str
     title: str
     body: str = ""
     url: str = ""
@@ -43,9 +45,21 @@ class Message:
 @dataclass
 class _Planned:
     message: Message
+    kind: str
     users: list[User]
     departments: list[Department]
     notifications: list[Notification]
+
+
+def _stored_kind(kind: NotificationKind | str) -> str:
+    """The kind as stored; an unregistered one (a typo, a bare name) is a bug and raises."""
+    full = str(kind)
+    if notification_kind(full) is None:
+        raise ValueError(
+            f"Unknown notification kind {full!r}: an app registers its kinds with "
+            "portal.registry.register_notification_kind and sends them as '<app>.<name>'."
+        )
+    return full
 
 
 def _unique(items: Iterable, key=lambda item: item.pk) -> list:
@@ -104,6 +118,7 @@ def notify_many(messages: Sequence[Message]) -> list[Notification]:
     planned = [
         _Planned(
             message=message,
+            kind=_stored_kind(message.kind),
             users=_unique(message.recipients),
             departments=_unique(message.webhook_departments),
             notifications=[],
@@ -135,7 +150,7 @@ def notify_many(messages: Sequence[Message]) -> list[Notification]:
                 already.add((message.key, user.pk))
             notification = Notification(
                 recipient_id=user.pk,
-                kind=message.kind,
+                kind=plan.kind,
                 title=message.title[:200],
                 body=message.body,
                 url=message.url,
@@ -274,7 +289,7 @@ def _deliveries_for(planned: list[_Planned], people: dict[int, dict]) -> list[De
 def notify(
     *,
     recipients: Iterable[User],
-    kind: str,
+    kind: NotificationKind | str,
     title: str,
     body: str = "",
     url: str = "",

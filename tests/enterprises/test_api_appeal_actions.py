@@ -184,6 +184,7 @@ def test_assignment_notifies_the_lead_departments_handlers(client, dispatcher, h
         rows = client.get("/api/v1/notifications/").json()["results"]
         assigned = [row for row in rows if row["kind"] == "assigned"]
         assert len(assigned) == 1, user
+        assert assigned[0]["app"] == "enterprises"
         assert assigned[0]["appeal"] == appeal.pk
         assert assigned[0]["read"] is False
     client.force_login(outsider)

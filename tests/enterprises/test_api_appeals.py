@@ -367,7 +367,9 @@ def test_entrepreneur_submits_an_appeal(client, entrepreneur, dispatcher):
     assert response["Location"].endswith(f"{APPEALS}{appeal.pk}/")
     assert [event["action"] for event in body["events"]] == ["submit"]
     assert appeal.submitted_by == entrepreneur
-    assert dispatcher.notifications.filter(kind="submitted", target_id=appeal.pk).exists()
+    assert dispatcher.notifications.filter(
+        kind="enterprises.submitted", target_id=appeal.pk
+    ).exists()
 
 
 def test_numbers_are_unique_across_submissions(client, entrepreneur):

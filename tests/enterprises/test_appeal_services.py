@@ -38,7 +38,9 @@ def test_submission_gets_a_yearly_number_an_event_and_tells_dispatchers(
     assert (first.number, second.number) == ("QH-2026-000001", "QH-2026-000002")
     assert first.status == "submitted" and first.source == "platform"
     assert _actions(first) == ["submit"]
-    assert Notification.objects.filter(recipient=dispatcher, kind="submitted").count() == 2
+    assert (
+        Notification.objects.filter(recipient=dispatcher, kind="enterprises.submitted").count() == 2
+    )
 
 
 def test_numbers_restart_each_year(clock, entrepreneur):
@@ -135,7 +137,7 @@ def test_scripts_are_stored_as_text(entrepreneur):
 def test_accept_and_reject(clock, entrepreneur, colleague, dispatcher):
     accepted = appeal_in("accepted", entrepreneur=entrepreneur, dispatcher=dispatcher)
     assert accepted.accepted_at == clock.now
-    assert Notification.objects.filter(recipient=colleague, kind="accepted").exists()
+    assert Notification.objects.filter(recipient=colleague, kind="enterprises.accepted").exists()
     rejected = appeal_in("rejected", entrepreneur=entrepreneur, dispatcher=dispatcher)
     assert rejected.status == "rejected"
     assert AppealEvent.objects.get(appeal=rejected, action="reject").note == "不属于受理范围"
@@ -186,7 +188,9 @@ def test_assignment_sets_the_category_deadline_and_notifies_the_lead_handlers(
     assert appeal.due_date == add_working_days(today, 10) == appeal.original_due_date
     assert appeal.current_assignment.sign_due_date == add_working_days(today, 1)
     notified = set(
-        Notification.objects.filter(kind="assigned").values_list("recipient__username", flat=True)
+        Notification.objects.filter(kind="enterprises.assigned").values_list(
+            "recipient__username", flat=True
+        )
     )
     assert notified == {handler.username, handler_colleague.username}  # handlers, not the head
 
@@ -245,7 +249,9 @@ def test_co_handling_departments_get_a_sub_deadline_and_submit_their_part(
     co = CoHandling.objects.get(appeal=appeal)
     assert co.department == other_handler.department
     assert co.due_date == add_working_days(appeal.due_date, -2)
-    assert Notification.objects.filter(recipient=other_handler, kind="co_assigned").exists()
+    assert Notification.objects.filter(
+        recipient=other_handler, kind="enterprises.co_assigned"
+    ).exists()
     assert Appeal.objects.visible_to(other_handler).filter(pk=appeal.pk).exists()
     with pytest.raises(PermissionDenied):  # a co-handler does not sign for the lead
         services.appeal_sign(appeal=appeal, actor=other_handler)
@@ -256,7 +262,9 @@ def test_co_handling_departments_get_a_sub_deadline_and_submit_their_part(
     assert co.submitted_at == clock.now and co.part == "已核实用地指标。"
     with pytest.raises(Conflict):
         services.appeal_submit_part(appeal=appeal, actor=other_handler, content="again")
-    assert Notification.objects.filter(recipient=handler, kind="part_submitted").exists()
+    assert Notification.objects.filter(
+        recipient=handler, kind="enterprises.part_submitted"
+    ).exists()
 
 
 def test_sign_by_the_lead_department_only(
@@ -289,7 +297,7 @@ def test_a_quick_return_is_a_dispute_and_keeps_the_deadline(
     assert appeal.status == "accepted" and appeal.lead_department is None
     assert Assignment.objects.get().is_dispute
     assert not Appeal.objects.visible_to(handler).filter(pk=appeal.pk).exists()
-    assert Notification.objects.filter(recipient=dispatcher, kind="returned").exists()
+    assert Notification.objects.filter(recipient=dispatcher, kind="enterprises.returned").exists()
     with pytest.raises(ValidationError) as exc:
         services.appeal_assign(
             appeal=appeal,
@@ -335,7 +343,9 @@ def test_the_clock_stops_while_the_enterprise_is_asked(
     due, asked_on = appeal.due_date, clock.now.date()
     appeal = services.appeal_request_info(appeal=appeal, actor=handler, question="请提供贷款合同")
     assert appeal.awaiting_info
-    assert Notification.objects.filter(recipient=colleague, kind="info_requested").exists()
+    assert Notification.objects.filter(
+        recipient=colleague, kind="enterprises.info_requested"
+    ).exists()
     with pytest.raises(Conflict):
         services.appeal_request_info(appeal=appeal, actor=handler, question="again")
     with pytest.raises(PermissionDenied):
@@ -391,7 +401,7 @@ def test_dissatisfied_sends_it_back_and_satisfied_closes(
         appeal=appeal, actor=entrepreneur, rating="dissatisfied", comment="银行仍未放款"
     )
     assert appeal.status == "in_progress" and appeal.rehandle_count == 1
-    assert Notification.objects.filter(recipient=handler, kind="rehandle").exists()
+    assert Notification.objects.filter(recipient=handler, kind="enterprises.rehandle").exists()
     first_reply = appeal.first_replied_at
     clock.set(add_working_days(clock.now.date(), 2))
     appeal = services.appeal_reply(appeal=appeal, actor=handler, content="已放款")
@@ -435,7 +445,9 @@ def test_an_extension_takes_effect_only_when_approved(
         appeal=appeal, actor=handler, due_date=later, reason="需现场勘查"
     )
     assert appeal.due_date == due
-    assert Notification.objects.filter(recipient=head, kind="extension_requested").exists()
+    assert Notification.objects.filter(
+        recipient=head, kind="enterprises.extension_requested"
+    ).exists()
     with pytest.raises(Conflict):
         services.appeal_extend(appeal=appeal, actor=handler, due_date=later, reason="again")
     for outsider in (handler, other_handler, entrepreneur):
@@ -444,7 +456,9 @@ def test_an_extension_takes_effect_only_when_approved(
     appeal = services.appeal_approve_extension(appeal=appeal, actor=head)
     assert appeal.due_date == later and appeal.extended and appeal.original_due_date == due
     assert Extension.objects.get().status == "approved"
-    assert Notification.objects.filter(recipient=handler, kind="extension_decided").exists()
+    assert Notification.objects.filter(
+        recipient=handler, kind="enterprises.extension_decided"
+    ).exists()
     with pytest.raises(Conflict):
         services.appeal_approve_extension(appeal=appeal, actor=dispatcher)
 
@@ -475,7 +489,7 @@ def test_leaders_supervise_open_appeals(entrepreneur, dispatcher, handler, leade
         services.appeal_supervise(appeal=appeal, actor=handler, note="x")
     appeal = services.appeal_supervise(appeal=appeal, actor=leader, note="请本周内办结")
     assert appeal.is_supervised and appeal.priority == 2
-    assert Notification.objects.filter(recipient=handler, kind="supervised").exists()
+    assert Notification.objects.filter(recipient=handler, kind="enterprises.supervised").exists()
     closed = appeal_in("closed", entrepreneur=entrepreneur, dispatcher=dispatcher, handler=handler)
     with pytest.raises(Conflict):
         services.appeal_supervise(appeal=closed, actor=leader, note="x")
@@ -532,7 +546,7 @@ def test_unrated_replies_close_after_seven_working_days(
     assert appeal.status == "closed" and appeal.close_reason == "auto" and appeal.rating == ""
     event = AppealEvent.objects.get(appeal=appeal, action="auto_close")
     assert event.actor is None and event.from_status == "replied"
-    assert Notification.objects.filter(recipient=colleague, kind="closed").exists()
+    assert Notification.objects.filter(recipient=colleague, kind="enterprises.closed").exists()
 
 
 # --- the timeline is append-only --------------------------------------------------------------

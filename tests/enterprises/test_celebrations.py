@@ -79,7 +79,7 @@ def test_the_enterprise_asks_and_the_deciders_are_told(cast):
     assert celebration.status == "requested" and celebration.requested_by == cast.owner
     assert set(celebration.screens.all()) == {cast.hall, cast.airport}
     told = set(
-        Notification.objects.filter(kind="celebration_requested").values_list(
+        Notification.objects.filter(kind="enterprises.celebration_requested").values_list(
             "recipient", flat=True
         )
     )
@@ -190,7 +190,9 @@ def test_a_decision_is_on_record_and_the_enterprise_is_told(cast, clock):
     )
     assert celebration.decided_at == clock.now
     told = set(
-        Notification.objects.filter(kind="celebration_decided").values_list("recipient", flat=True)
+        Notification.objects.filter(kind="enterprises.celebration_decided").values_list(
+            "recipient", flat=True
+        )
     )
     assert told == {cast.owner.pk, cast.colleague.pk}
     with pytest.raises(Conflict):  # decided already

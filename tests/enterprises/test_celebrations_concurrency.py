@@ -85,5 +85,5 @@ def test_two_reminder_sweeps_at_once_send_each_reminder_once(postgres):
         )
     assert sorted(results) in ([0, 2], [1, 1]), results
     assert SessionReminder.objects.count() == 2
-    assert Notification.objects.filter(kind="session_reminder").count() == 2
+    assert Notification.objects.filter(kind="enterprises.session_reminder").count() == 2
     assert cast.session.invitations.count() == 2

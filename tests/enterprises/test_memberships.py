@@ -221,7 +221,7 @@ def test_dispatcher_verifies_a_request(client, dispatcher, pending):
     assert pending.decided_by == dispatcher
     assert pending.decided_at is not None
     notification = Notification.objects.get(recipient=pending.user)
-    assert notification.kind == "membership_verified"
+    assert notification.kind == "enterprises.membership_verified"
     assert notification.target == pending
 
 
@@ -314,7 +314,7 @@ def test_dispatcher_rejects_with_a_reason(client, dispatcher, pending):
     assert pending.decided_by == dispatcher
     assert pending.decision_note == "营业执照与企业名称不符"
     notification = Notification.objects.get(recipient=pending.user)
-    assert notification.kind == "membership_rejected"
+    assert notification.kind == "enterprises.membership_rejected"
     assert notification.body == "营业执照与企业名称不符"
 
 
@@ -439,7 +439,7 @@ def test_registration_signs_in_with_a_pending_membership(client, dispatcher):
     membership = Membership.objects.get(user=user)
     assert membership.status == "pending"
     assert membership.enterprise.uscc == uscc_for(31337)
-    assert Notification.objects.get(recipient=dispatcher).kind == "membership_requested"
+    assert Notification.objects.get(recipient=dispatcher).kind == "enterprises.membership_requested"
     assert client.get("/").status_code == 200
 
 
@@ -510,7 +510,7 @@ def test_entrepreneur_asks_to_act_for_another_enterprise(client, entrepreneur, d
     membership = Membership.objects.get(user=entrepreneur, enterprise=other)
     assert membership.status == "pending"
     notification = Notification.objects.get(recipient=dispatcher)
-    assert notification.kind == "membership_requested"
+    assert notification.kind == "enterprises.membership_requested"
     assert notification.target == membership
 
 

@@ -78,7 +78,9 @@ def test_with_the_broker_down_an_assignment_is_saved_and_its_robot_post_arrives_
         assert time.monotonic() - started < 5  # the user is not kept waiting for the broker
         appeal.refresh_from_db()
         assert appeal.status == "assigned"
-        assert Notification.objects.filter(recipient=handler, kind="assigned").count() == 1
+        assert (
+            Notification.objects.filter(recipient=handler, kind="enterprises.assigned").count() == 1
+        )
         (delivery,) = Delivery.objects.filter(department=robot_department)
         assert delivery.status == "pending"
         assert robot_server.received == []
@@ -119,7 +121,7 @@ def test_a_real_worker_runs_the_beat_task_and_delivers_each_reminder_once(
         time.sleep(0.5)
     posts = [r for r in robot_server.received if "QH-" in str(r.body)]
     assert len(posts) == 1
-    assert Notification.objects.filter(recipient=handler, kind="reminder").count() == 1
+    assert Notification.objects.filter(recipient=handler, kind="enterprises.reminder").count() == 1
 
 
 @TRANSACTIONAL
@@ -150,7 +152,7 @@ def test_two_sweeps_at_once_record_and_send_each_reminder_once(
     assert errors == []
     assert sum(r.reminders for r in results) == 30
     assert Reminder.objects.count() == 30
-    assert Notification.objects.filter(recipient=handler, kind="reminder").count() == 30
+    assert Notification.objects.filter(recipient=handler, kind="enterprises.reminder").count() == 30
     assert sweep_deadlines(now=now).reminders == 0
 
 
@@ -176,8 +178,8 @@ def test_a_sweep_that_dies_half_way_is_finished_by_the_next_without_repeats(
     ):
         sweep_deadlines(now=now, batch_size=4)
     assert Reminder.objects.count() == 4  # the first batch committed, the second rolled back
-    assert Notification.objects.filter(kind="reminder").count() == 4
+    assert Notification.objects.filter(kind="enterprises.reminder").count() == 4
 
     assert sweep_deadlines(now=now, batch_size=4).reminders == 6  # the retry finishes the job
     assert Reminder.objects.count() == 10
-    assert Notification.objects.filter(recipient=handler, kind="reminder").count() == 10
+    assert Notification.objects.filter(recipient=handler, kind="enterprises.reminder").count() == 10

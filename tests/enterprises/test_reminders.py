@@ -22,7 +22,7 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 
 def reminders_for(user, appeal=None) -> list[str]:
-    qs = Notification.objects.filter(recipient=user, kind="reminder")
+    qs = Notification.objects.filter(recipient=user, kind="enterprises.reminder")
     if appeal is not None:
         qs = qs.filter(target_id=appeal.pk)
     return list(qs.values_list("title", flat=True))
@@ -246,7 +246,7 @@ def test_an_unrated_reply_closes_itself_and_tells_the_enterprise(
     appeal.refresh_from_db()
     assert appeal.status == "closed" and appeal.close_reason == "auto"
     assert appeal.next_reminder_at is None
-    assert Notification.objects.filter(recipient=colleague, kind="closed").count() == 1
+    assert Notification.objects.filter(recipient=colleague, kind="enterprises.closed").count() == 1
     assert sweep_deadlines(now=at(seventh, 10)).closed == 0
 
 
@@ -315,7 +315,7 @@ def test_the_management_command_prints_the_count_last(working, capsys):
     call_command("sweep_deadlines", "--now", "2026-11-12T09:00:00+08:00")
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("1 reminders recorded")
-    assert Notification.objects.filter(kind="reminder").exists()
+    assert Notification.objects.filter(kind="enterprises.reminder").exists()
     call_command("sweep_deadlines", "--now", "2026-11-12T10:00")  # naive: local time
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 reminders recorded")
 
@@ -371,13 +371,13 @@ def test_the_overdue_digest_goes_to_leaders_and_to_heads_for_their_department(
 
     assert send_overdue_digest(today=dt.date(2026, 11, 16)) == 0  # due today is not overdue
     assert send_overdue_digest(today=day) == 3
-    (to_leader,) = Notification.objects.filter(recipient=leader, kind="digest")
+    (to_leader,) = Notification.objects.filter(recipient=leader, kind="enterprises.digest")
     assert to_leader.title.startswith("3")
     assert mine.number in to_leader.body and theirs.number in to_leader.body
     assert other.name in to_leader.body and handler.department.name in to_leader.body
-    (to_head,) = Notification.objects.filter(recipient=head, kind="digest")
+    (to_head,) = Notification.objects.filter(recipient=head, kind="enterprises.digest")
     assert mine.number in to_head.body and theirs.number not in to_head.body
-    (to_other_head,) = Notification.objects.filter(recipient=other_head, kind="digest")
+    (to_other_head,) = Notification.objects.filter(recipient=other_head, kind="enterprises.digest")
     assert to_other_head.title.startswith("2")
     assert not Notification.objects.filter(recipient=calm_head).exists()
     # Once a day.

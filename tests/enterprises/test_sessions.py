@@ -43,7 +43,7 @@ def test_a_planned_session_has_its_hosts_and_tells_them(cast):
     assert session.status == "planned"
     assert session.number == 1
     assert list(session.hosts.all()) == [cast.leader]
-    assert kinds(cast.leader) == ["session_host"]
+    assert kinds(cast.leader) == ["enterprises.session_host"]
     assert session.created_by == cast.dispatcher
 
 
@@ -172,7 +172,9 @@ def test_experts_are_people_without_accounts(cast):
 def test_an_invitation_notifies_the_entrepreneur_at_once(cast):
     invitation = SessionInvitation.objects.get(user=cast.owner)
     assert invitation.enterprise == cast.a and invitation.answer == "pending"
-    notification = Notification.objects.get(recipient=cast.owner, kind="session_invited")
+    notification = Notification.objects.get(
+        recipient=cast.owner, kind="enterprises.session_invited"
+    )
     assert "五链" in notification.title
     assert notification.url == cast.session.get_absolute_url()
     assert "衢州市民中心亲清会客厅" in notification.body
@@ -202,7 +204,7 @@ def test_the_invited_person_answers_and_the_organiser_is_told(cast, clock):
     services.session_answer(invitation=invitation, actor=cast.owner, answer="accepted")
     invitation.refresh_from_db()
     assert invitation.answer == "accepted" and invitation.answered_at == clock.now
-    assert kinds(cast.dispatcher) == ["session_answered"]
+    assert kinds(cast.dispatcher) == ["enterprises.session_answered"]
     # Changing one's mind is possible until the session is held.
     services.session_answer(
         invitation=invitation, actor=cast.owner, answer="declined", note="临时出差"
@@ -237,8 +239,8 @@ def test_moving_a_planned_session_tells_those_who_have_not_declined(cast):
         venue="市行政中心",
         hosts=[cast.leader],
     )
-    assert "session_changed" in kinds(cast.owner)
-    assert "session_changed" not in kinds(cast.guest)
+    assert "enterprises.session_changed" in kinds(cast.owner)
+    assert "enterprises.session_changed" not in kinds(cast.guest)
 
 
 def test_inviting_after_the_session_was_held_is_a_conflict(cast, clock):
@@ -354,12 +356,12 @@ def test_the_day_before_everyone_still_coming_is_reminded_once(cast, clock):
     assert services.send_session_reminders() == 0
     clock.set(SESSION_DAY - dt.timedelta(days=1), 10)
     assert services.send_session_reminders() == 1
-    assert kinds(cast.owner).count("session_reminder") == 1
-    assert "session_reminder" not in kinds(cast.guest)
+    assert kinds(cast.owner).count("enterprises.session_reminder") == 1
+    assert "enterprises.session_reminder" not in kinds(cast.guest)
     # A retry, a second sweep or the Celery task send nothing again.
     assert services.send_session_reminders() == 0
     assert tasks.send_session_reminders() == 0
-    assert kinds(cast.owner).count("session_reminder") == 1
+    assert kinds(cast.owner).count("enterprises.session_reminder") == 1
     assert SessionReminder.objects.get().session_date == SESSION_DAY
 
 
@@ -378,7 +380,7 @@ def test_a_moved_session_gets_a_reminder_for_its_new_day(cast, clock):
     )
     clock.set(SESSION_DAY, 10)
     assert services.send_session_reminders() == 2
-    assert kinds(cast.owner).count("session_reminder") == 2
+    assert kinds(cast.owner).count("enterprises.session_reminder") == 2
 
 
 def test_held_sessions_and_other_days_get_no_reminder(cast, clock):
@@ -394,7 +396,7 @@ def test_held_sessions_and_other_days_get_no_reminder(cast, clock):
     )
     clock.set(SESSION_DAY - dt.timedelta(days=1), 10)
     assert services.send_session_reminders() == 2  # only session 1's two guests
-    assert "session_reminder" not in kinds(cast.outsider)
+    assert "enterprises.session_reminder" not in kinds(cast.outsider)
     assert not SessionReminder.objects.filter(invitation__session=other).exists()
 
 

@@ -96,7 +96,9 @@ def test_entrepreneur1_is_invited_to_the_planned_session(demo, client):
     planned = DialogueSession.objects.get(number=23)
     assert planned.status == "planned" and planned.held_on > dt.date(2026, 1, 1)
     assert planned.invitations.get(user=ent1).answer == "pending"
-    assert Notification.objects.filter(recipient=ent1, kind="session_invited").count() == 1
+    assert (
+        Notification.objects.filter(recipient=ent1, kind="enterprises.session_invited").count() == 1
+    )
     assert list(sessions_for(ent1)) == [planned]
     client.force_login(ent1)
     assert (

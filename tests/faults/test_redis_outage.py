@@ -111,7 +111,7 @@ def test_redis_down_and_back_during_submissions_and_reminders_loses_and_repeats_
             # (A last notification, sent after them, shows when the worker got through them.)
             assert deliveries_requeue(now=later + dt.timedelta(hours=1)) == 0
             deliver.delay(list(new.values_list("pk", flat=True)))
-            (last,) = notify(recipients=[dispatchers[0]], kind="test", title="最后一条")
+            (last,) = notify(recipients=[dispatchers[0]], kind="tests.test", title="最后一条")
             assert wait_for(
                 lambda: Delivery.objects.filter(notification=last, status="sent").exists()
             )
@@ -124,14 +124,16 @@ def test_redis_down_and_back_during_submissions_and_reminders_loses_and_repeats_
     assert AppealEvent.objects.filter(action="submit").exclude(appeal=due).count() == 9
 
     # Each dispatcher was told of each submission once, in the app and by e-mail.
-    told = Notification.objects.filter(kind="submitted", target_id__in=[pk for pk, _ in submitted])
+    told = Notification.objects.filter(
+        kind="enterprises.submitted", target_id__in=[pk for pk, _ in submitted]
+    )
     assert told.count() == 9 * len(dispatchers)
     assert set(told.values_list("recipient", flat=True)) == {d.pk for d in dispatchers}
 
     # The reminders the sweep recorded while Redis was down: in the app once, sent once.
     reminders = Reminder.objects.filter(appeal=due)
     assert reminders.count() == swept.reminders
-    reminded = Notification.objects.filter(kind="reminder")
+    reminded = Notification.objects.filter(kind="enterprises.reminder")
     assert reminded.filter(recipient=handler).count() == swept.reminders
     assert len(set(reminded.values_list("recipient", "key"))) == reminded.count()
 

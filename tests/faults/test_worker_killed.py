@@ -158,7 +158,7 @@ def test_a_worker_killed_while_sending_delivers_once_after_restart(
             with transaction.atomic():  # handed to the broker when this commits
                 notify(
                     recipients=[],
-                    kind="test",
+                    kind="tests.test",
                     title="诉求QH-测试已交办",
                     webhook_departments=[department],
                 )
@@ -184,7 +184,9 @@ def test_a_worker_killed_while_sending_delivers_once_after_restart(
             # sent after them, shows when the worker got through them.
             assert deliveries_requeue() == 0
             deliver.delay([delivery.pk])
-            notify(recipients=[], kind="test", title="最后一条", webhook_departments=[department])
+            notify(
+                recipients=[], kind="tests.test", title="最后一条", webhook_departments=[department]
+            )
             assert wait_for(lambda: len(robot.completed) == 2, timeout=30), second.output()
     finally:
         first.stop()

@@ -81,7 +81,7 @@ def test_registration_tells_the_dispatchers(client, dispatcher):
     register(client)
 
     notification = Notification.objects.get(recipient=dispatcher)
-    assert notification.kind == "membership_requested"
+    assert notification.kind == "enterprises.membership_requested"
 
 
 def test_existing_code_without_name_joins_the_enterprise(client):

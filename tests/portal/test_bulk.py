@@ -22,7 +22,8 @@ def test_rows_are_inserted_with_their_ids_in_order():
     reader = UserFactory(role="dispatcher")
     now = timezone.now()  # insert_rows calls no pre_save: auto_now_add is the caller's
     rows = [
-        Notification(recipient=reader, kind="t", title=f"第{n}条", created_at=now) for n in range(3)
+        Notification(recipient=reader, kind="tests.test", title=f"第{n}条", created_at=now)
+        for n in range(3)
     ]
     returned = insert_rows(rows, returning=("id", "title"))
     stored = list(Notification.objects.filter(recipient=reader).order_by("id"))

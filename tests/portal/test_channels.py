@@ -209,7 +209,7 @@ def reader(db):
 
 
 def email_delivery(user, **kwargs) -> Delivery:
-    (notification,) = notify(recipients=[user], kind="test", **kwargs)
+    (notification,) = notify(recipients=[user], kind="tests.test", **kwargs)
     return Delivery.objects.get(notification=notification, channel="email")
 
 

@@ -79,7 +79,7 @@ def _messages(n: int, people, department) -> list[Message]:
     return [
         Message(
             recipients=[people[i % len(people)], people[(i + 1) % len(people)]],
-            kind="reminder",
+            kind="tests.test",
             title=f"第{i}条提醒",
             body="请及时办理",
             url=f"/appeals/{i}/",
@@ -129,7 +129,7 @@ def test_email_follows_address_preference_and_activity(reader):
     inactive = UserFactory(role="dispatcher", email="gone@example.gov.cn", is_active=False)
 
     notifications = notify(
-        recipients=[reader, no_address, opted_out, inactive], kind="test", title="四人"
+        recipients=[reader, no_address, opted_out, inactive], kind="tests.test", title="四人"
     )
 
     assert len(notifications) == 4  # in-app is always on
@@ -148,7 +148,7 @@ def test_a_robot_posts_once_per_message_however_many_of_its_people_are_told(
 
     notify(
         recipients=[handler_with_robot, colleague],
-        kind="reminder",
+        kind="tests.test",
         title="到期提醒",
         webhook_departments=[robot_department, robot_department],
     )
@@ -170,7 +170,7 @@ def test_each_department_with_a_robot_gets_its_own_delivery(
 
     notify(
         recipients=[handler_with_robot, wecom_handler, silent_handler],
-        kind="reminder",
+        kind="tests.test",
         title="三个部门",
         key="reminder:1:2:20261102",
         webhook_departments=[robot_department, wecom_department, silent],
@@ -196,7 +196,7 @@ def test_no_robot_when_nobody_told_in_that_department_wants_it(
 
     notify(
         recipients=[handler_with_robot, reader],  # the reader is in no department
-        kind="reminder",
+        kind="tests.test",
         title="无人要机器人",
         webhook_departments=[robot_department],
     )
@@ -210,20 +210,22 @@ def test_handlers_and_heads_want_the_robot_by_default_others_do_not(robot_depart
 
     notify(
         recipients=[leader_in_department],
-        kind="t",
+        kind="tests.test",
         title="领导",
         webhook_departments=[robot_department],
     )
     assert deliveries(channel="dingtalk") == []
 
     head = UserFactory(role="department_head", department=robot_department)
-    notify(recipients=[head], kind="t", title="负责人", webhook_departments=[robot_department])
+    notify(
+        recipients=[head], kind="tests.test", title="负责人", webhook_departments=[robot_department]
+    )
     assert len(deliveries(channel="dingtalk")) == 1
 
 
 def test_a_message_to_the_department_group_alone(robot_department):
-    notify(recipients=[], kind="digest", title="群消息", webhook_departments=[robot_department])
-    notify(recipients=[], kind="digest", title="群消息", webhook_departments=[robot_department])
+    notify(recipients=[], kind="tests.test", title="群消息", webhook_departments=[robot_department])
+    notify(recipients=[], kind="tests.test", title="群消息", webhook_departments=[robot_department])
 
     assert Notification.objects.count() == 0
     robots = deliveries(channel="dingtalk")
@@ -237,7 +239,7 @@ def test_an_inactive_department_robot_is_not_used(robot_department, handler_with
 
     notify(
         recipients=[handler_with_robot],
-        kind="t",
+        kind="tests.test",
         title="停用",
         webhook_departments=[robot_department],
     )
@@ -248,7 +250,7 @@ def test_an_inactive_department_robot_is_not_used(robot_department, handler_with
 def test_the_same_key_twice_records_nothing_new(robot_department, handler_with_robot, reader):
     message = Message(
         recipients=[handler_with_robot, reader],
-        kind="reminder",
+        kind="tests.test",
         title="只发一次",
         key="reminder:7:1:20261102",
         webhook_departments=[robot_department],
@@ -265,10 +267,10 @@ def test_the_same_key_twice_records_nothing_new(robot_department, handler_with_r
 
 
 def test_a_new_recipient_of_a_keyed_message_is_still_told(reader, dispatcher):
-    notify(recipients=[reader], kind="digest", title="日报", key="digest:20261102")
+    notify(recipients=[reader], kind="tests.test", title="日报", key="digest:20261102")
 
     added = notify(
-        recipients=[reader, dispatcher], kind="digest", title="日报", key="digest:20261102"
+        recipients=[reader, dispatcher], kind="tests.test", title="日报", key="digest:20261102"
     )
 
     assert [n.recipient for n in added] == [dispatcher]
@@ -277,12 +279,12 @@ def test_a_new_recipient_of_a_keyed_message_is_still_told(reader, dispatcher):
 
 def test_the_old_notify_signature_still_works(reader):
     (notification,) = notify(
-        recipients=[reader, reader], kind="assigned", title="旧接口", body="b", url="/x/"
+        recipients=[reader, reader], kind="tests.test", title="旧接口", body="b", url="/x/"
     )
 
     assert notification.pk is not None
     assert notification.recipient == reader
-    assert (notification.kind, notification.body, notification.url) == ("assigned", "b", "/x/")
+    assert (notification.kind, notification.body, notification.url) == ("tests.test", "b", "/x/")
 
 
 # --- handing over to Celery after commit ----------------------------------------------------
@@ -294,7 +296,7 @@ def test_deliveries_are_published_after_commit_in_chunks_of_ids(
     people = UserFactory.create_batch(250, role="dispatcher", email="x@example.gov.cn")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify(recipients=people, kind="t", title="大批")
+        notify(recipients=people, kind="tests.test", title="大批")
     assert published == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
@@ -320,7 +322,7 @@ def test_a_broker_that_is_down_neither_raises_nor_loses_anything(
         caplog.at_level(logging.WARNING, logger="portal.services.deliveries"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        notify(recipients=people, kind="t", title="代理宕机")
+        notify(recipients=people, kind="tests.test", title="代理宕机")
 
     assert len(calls) == 1  # the first failure stops the rest: one timeout, not one per chunk
     assert Notification.objects.count() == 151
@@ -335,7 +337,7 @@ def test_a_broker_that_is_down_neither_raises_nor_loses_anything(
 def test_deliver_twice_sends_once(robot_server, robot_department, handler_with_robot):
     notify(
         recipients=[handler_with_robot],
-        kind="t",
+        kind="tests.test",
         title="一次",
         webhook_departments=[robot_department],
     )
@@ -354,7 +356,7 @@ def test_deliver_twice_sends_once(robot_server, robot_department, handler_with_r
 
 
 def test_a_delivery_another_worker_holds_is_left_alone(reader):
-    notify(recipients=[reader], kind="t", title="租约")
+    notify(recipients=[reader], kind="tests.test", title="租约")
     (delivery,) = deliveries()
     Delivery.objects.filter(pk=delivery.pk).update(
         status="sending", attempts=1, claimed_until=timezone.now() + timedelta(minutes=4)
@@ -365,7 +367,7 @@ def test_a_delivery_another_worker_holds_is_left_alone(reader):
 
 
 def test_an_expired_lease_is_reclaimed(reader):
-    notify(recipients=[reader], kind="t", title="租约过期")
+    notify(recipients=[reader], kind="tests.test", title="租约过期")
     (delivery,) = deliveries()
     Delivery.objects.filter(pk=delivery.pk).update(
         status="sending", attempts=1, claimed_until=timezone.now() - timedelta(seconds=1)
@@ -378,7 +380,7 @@ def test_an_expired_lease_is_reclaimed(reader):
 
 
 def test_a_delivery_not_yet_due_waits(reader):
-    notify(recipients=[reader], kind="t", title="未到")
+    notify(recipients=[reader], kind="tests.test", title="未到")
     (delivery,) = deliveries()
     Delivery.objects.filter(pk=delivery.pk).update(
         next_attempt_at=timezone.now() + timedelta(minutes=1)
@@ -412,7 +414,7 @@ def test_a_failing_robot_is_retried_logged_and_blocks_nothing(
     robot_server.reply(**reply)
     notify(
         recipients=[handler_with_robot],
-        kind="reminder",
+        kind="tests.test",
         title="会失败",
         url="/appeals/1/",
         webhook_departments=[robot_department],
@@ -454,7 +456,9 @@ def test_a_failing_robot_is_retried_logged_and_blocks_nothing(
 
 def test_backoff_grows_then_gives_up_as_failed(caplog, published, robot_server, robot_department):
     robot_server.reply(status=500, times=10)
-    notify(recipients=[], kind="t", title="一直失败", webhook_departments=[robot_department])
+    notify(
+        recipients=[], kind="tests.test", title="一直失败", webhook_departments=[robot_department]
+    )
     (robot,) = deliveries()
     waits = []
 
@@ -481,7 +485,7 @@ def test_an_unexpected_error_is_recorded_without_the_secret(
     robot_department.save()
     notify(
         recipients=[handler_with_robot],
-        kind="t",
+        kind="tests.test",
         title="意外",
         webhook_departments=[robot_department],
     )
@@ -505,8 +509,8 @@ def test_an_unexpected_error_is_recorded_without_the_secret(
 
 
 def test_a_database_error_on_one_delivery_does_not_stop_the_chunk(reader):
-    notify(recipients=[reader], kind="t", title="一")
-    notify(recipients=[reader], kind="t", title="二")
+    notify(recipients=[reader], kind="tests.test", title="一")
+    notify(recipients=[reader], kind="tests.test", title="二")
     first, second = deliveries()
 
     real_claim = outbox._claim
@@ -530,7 +534,7 @@ def test_requeue_hands_over_what_is_due_and_not_on_its_way(
     django_capture_on_commit_callbacks, published, reader
 ):
     for title in ("丢失", "已交出", "未到期", "死了的工人", "还在发", "已发", "放弃"):
-        notify(recipients=[reader], kind="t", title=title)
+        notify(recipients=[reader], kind="tests.test", title=title)
     rows = {d.subject: d for d in deliveries()}
     now = timezone.now()
     past, future = now - timedelta(seconds=1), now + timedelta(minutes=3)
@@ -568,7 +572,7 @@ def test_requeue_hands_over_what_is_due_and_not_on_its_way(
 def test_requeue_then_deliver_sends_a_lost_delivery(
     django_capture_on_commit_callbacks, published, reader
 ):
-    notify(recipients=[reader], kind="t", title="补发")
+    notify(recipients=[reader], kind="tests.test", title="补发")
     Delivery.objects.update(claimed_until=None)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -588,7 +592,7 @@ def test_the_catch_up_runs_every_minute_from_beat(settings):
 
 
 def test_the_catch_up_reads_the_partial_indexes_on_postgresql(postgres, reader):
-    notify(recipients=[reader], kind="t", title="索引")
+    notify(recipients=[reader], kind="tests.test", title="索引")
     Delivery.objects.update(status="sent")
     sql, params = Delivery.objects.due().values_list("pk").query.sql_with_params()
 
@@ -611,7 +615,7 @@ def test_the_delivery_log_is_read_only_and_never_shows_the_robot_url(
     robot_department.save()
     notify(
         recipients=[handler_with_robot],
-        kind="t",
+        kind="tests.test",
         title="日志",
         webhook_departments=[robot_department],
     )

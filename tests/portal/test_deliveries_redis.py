@@ -54,7 +54,7 @@ def test_a_worker_delivers_each_channel_exactly_once(private_redis, robot_server
         with transaction.atomic():
             notify(
                 recipients=[handler],
-                kind="reminder",
+                kind="tests.test",
                 title="明天到期",
                 url="/appeals/1/",
                 webhook_departments=[department],
@@ -69,12 +69,12 @@ def test_a_worker_delivers_each_channel_exactly_once(private_redis, robot_server
         deliver.delay(ids)
         notify(
             recipients=[handler],
-            kind="reminder",
+            kind="tests.test",
             title="明天到期",
             webhook_departments=[department],
             key="reminder:1:1:20261103",
         )
-        notify(recipients=[handler], kind="test", title="最后一条")
+        notify(recipients=[handler], kind="tests.test", title="最后一条")
         wait_for(lambda: Delivery.objects.filter(subject="最后一条", status="sent").exists())
 
     assert Notification.objects.filter(title="明天到期").count() == 1
@@ -96,7 +96,7 @@ def test_a_broker_down_while_saving_loses_nothing(private_redis, robot_server, p
         ):
             (notification,) = notify(
                 recipients=[handler],
-                kind="assigned",
+                kind="tests.test",
                 title="新诉求已交办",
                 url="/appeals/2/",
                 webhook_departments=[department],

@@ -20,7 +20,7 @@ MARK_READ_URL = "/notifications/read/"
 
 
 def send(user, title: str = "测试通知", **kwargs) -> Notification:
-    (notification,) = notify(recipients=[user], kind="test", title=title, **kwargs)
+    (notification,) = notify(recipients=[user], kind="tests.test", title=title, **kwargs)
     return notification
 
 
@@ -36,7 +36,7 @@ def unread_ids(user) -> set[int]:
 
 
 def test_notify_sends_one_per_recipient_even_if_named_twice(dispatcher, leader):
-    notify(recipients=[dispatcher, leader, dispatcher], kind="test", title="两人")
+    notify(recipients=[dispatcher, leader, dispatcher], kind="tests.test", title="两人")
 
     assert Notification.objects.filter(recipient=dispatcher).count() == 1
     assert Notification.objects.filter(recipient=leader).count() == 1
@@ -244,8 +244,10 @@ def test_api_notification_fields(client, dispatcher):
 
     (row,) = client.get(API_URL).json()["results"]
 
-    assert {"kind", "appeal", "created_at", "read"} <= set(row)
-    assert row["kind"] == "test"
+    assert {"kind", "app", "appeal", "created_at", "read"} <= set(row)
+    # The kind's name within its app, as CONTRACT.md has it; the stored kind is namespaced.
+    assert (row["kind"], row["app"]) == ("test", "tests")
+    assert Notification.objects.get(pk=row["id"]).kind == "tests.test"
     assert row["appeal"] is None
     assert row["read"] is False
     assert isinstance(row["created_at"], str) and row["created_at"]

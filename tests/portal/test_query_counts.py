@@ -46,7 +46,7 @@ def add_pending_memberships(count: int) -> None:
 
 def add_notifications(user, count: int) -> None:
     for i in range(count):
-        notify(recipients=[user], kind="test", title=f"通知{i}")
+        notify(recipients=[user], kind="tests.test", title=f"通知{i}")
 
 
 def test_membership_list_is_flat(client, dispatcher):

@@ -113,7 +113,7 @@ def test_coverage_task_notifies_admins_once(admin_user, dispatcher, monkeypatch)
     CalendarYear.objects.filter(year__gte=2027).delete()
     assert check_calendar_coverage() == [2027]
     check_calendar_coverage()  # a second run the same day sends nothing new
-    notes = Notification.objects.filter(recipient=admin_user, kind="calendar_missing_year")
+    notes = Notification.objects.filter(recipient=admin_user, kind="portal.calendar_missing_year")
     assert notes.count() == 1
     assert "2027" in notes.get().title
     assert not Notification.objects.filter(recipient=dispatcher).exists()

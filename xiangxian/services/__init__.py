@@ -1,0 +1,21 @@
+"""Writes of the xiangxian registry; everything is importable from here."""
+
+from xiangxian.services.people import (
+    Duplicate,
+    DuplicateSuspected,
+    duplicates_of,
+    xiangxian_create,
+    xiangxian_merge,
+    xiangxian_merge_undo,
+    xiangxian_update,
+)
+
+__all__ = [
+    "Duplicate",
+    "DuplicateSuspected",
+    "duplicates_of",
+    "xiangxian_create",
+    "xiangxian_merge",
+    "xiangxian_merge_undo",
+    "xiangxian_update",
+]

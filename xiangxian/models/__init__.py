@@ -10,6 +10,7 @@ from xiangxian.models.people import (
     Xiangxian,
     XiangxianMerge,
 )
+from xiangxian.models.searches import SavedSearch
 
 __all__ = [
     "HOME_CITY_NAMES",
@@ -17,6 +18,7 @@ __all__ = [
     "PROVINCES",
     "Gender",
     "Referral",
+    "SavedSearch",
     "Sector",
     "Xiangxian",
     "XiangxianMerge",

@@ -71,6 +71,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "portal",
     "enterprises",
+    "xiangxian",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -45,6 +45,8 @@ INBOX = TRIAGE | DEPARTMENT
 CELEBRATION_REQUESTERS = TRIAGE | {"entrepreneur"}
 # A few read-only pages answer a POST as they answer a GET (no require_GET): harmless, since a
 # POST still needs the CSRF token (test_csrf.py) and changes nothing.
+# The registry's editors: the department's staff and administrators (leaders read only).
+XX_EDITORS = frozenset({"dispatcher", "admin"})
 READ_ONLY = "a read-only page that renders on POST too"
 
 # --- pages ----------------------------------------------------------------------------------
@@ -70,6 +72,22 @@ PAGES: dict[str, Route] = {
     "notification-list": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "notification-mark-read": Route(post=SIGNED_IN, ok={"POST": {302}}),
     "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
+    "xiangxian:list": Route(get=STAFF),
+    "xiangxian:export": Route(get=STAFF),
+    "xiangxian:create": Route(get=XX_EDITORS, post=XX_EDITORS),
+    "xiangxian:search-save": Route(post=STAFF, ok={"POST": {302}}),
+    "xiangxian:search-open": Route(get=STAFF, kind="saved_search", ok={"GET": {302}}),
+    "xiangxian:search-delete": Route(
+        post=frozenset({"dispatcher"}),
+        kind="saved_search",
+        ok={"POST": {302}},
+        why="only the one who saved a search deletes it; colleagues get 403",
+    ),
+    "xiangxian:detail": Route(get=STAFF, kind="xiangxian"),
+    "xiangxian:edit": Route(get=XX_EDITORS, post=XX_EDITORS, kind="xiangxian"),
+    "xiangxian:numbers": Route(post=XX_EDITORS, kind="xiangxian", ok={"POST": {200}}),
+    "xiangxian:merge": Route(post=XX_EDITORS, kind="xiangxian"),
+    "xiangxian:merge-undo": Route(post=XX_EDITORS, kind="xiangxian_merge"),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),

@@ -264,6 +264,31 @@ def build_world(clock) -> World:
 
     generic_on_appeal_a = generic_file(appeal_a, "mk-generic-appeal-a")
     generic_on_own_job = generic_file(own_job, "mk-generic-job")
+    # The xiangxian registry: a person, a record merged into it, a shared saved search.
+    from django.http import QueryDict
+
+    from portal.models import Region
+    from xiangxian import services as xiangxian_services
+    from xiangxian.models import Sector
+
+    person_fields = {
+        "hometown": Region.objects.get(code="330881000000").pk,
+        "sector": Sector.objects.get(name="医卫").pk,
+        "residence_province": "上海市",
+        "residence_city": "上海市",
+    }
+    xx_kept = xiangxian_services.xiangxian_create(
+        actor=dispatcher, data={**person_fields, "name": "mk-xx-kept 徐世界"}
+    )
+    xx_repeat = xiangxian_services.xiangxian_create(
+        actor=dispatcher, data={**person_fields, "name": "mk-xx-repeat 徐世界"}
+    )
+    xx_merge = xiangxian_services.xiangxian_merge(
+        source=xx_repeat, target=xx_kept, actor=dispatcher
+    )
+    xx_search = xiangxian_services.saved_search_save(
+        owner=dispatcher, name="mk-xx-search", params=QueryDict("away=true"), shared=True
+    )
 
     people = {
         "entrepreneur": entrepreneur,
@@ -353,6 +378,12 @@ def build_world(clock) -> World:
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
             Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),
         ],
+        "xiangxian": [
+            Obj("a current record", {"pk": xx_kept.pk}, STAFF),
+            Obj("a record merged away", {"pk": xx_repeat.pk}, frozenset()),
+        ],
+        "xiangxian_merge": [Obj("a merge", {"pk": xx_merge.pk}, STAFF)],
+        "saved_search": [Obj("the dispatcher's shared search", {"pk": xx_search.pk}, STAFF)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -381,6 +412,8 @@ def build_world(clock) -> World:
         "mk-cel-b": STAFF | DEPARTMENT,
         "mk-generic-appeal-a": appeal_a_scope,
         "mk-generic-job": {"handler"},
+        "mk-xx-kept": STAFF,
+        "mk-xx-search": STAFF,
     }
     return World(
         people=people,

@@ -1,0 +1,57 @@
+import pytest
+
+from portal.models import Region
+from xiangxian.models import Sector, Xiangxian
+
+# Valid resident ID numbers (GB 11643 check digits) of synthetic people.
+ID_A = "330881196803120010"
+ID_B = "330881197502140020"
+
+
+@pytest.fixture
+def jiangshan():
+    return Region.objects.get(code="330881000000")
+
+
+@pytest.fixture
+def kecheng():
+    return Region.objects.get(code="330802000000")
+
+
+@pytest.fixture
+def medicine():
+    return Sector.objects.get(name="医卫")
+
+
+@pytest.fixture
+def person_data(jiangshan, medicine):
+    """What a colleague types into the form for a doctor from 江山 working in Shanghai."""
+    return {
+        "name": "徐明远",
+        "gender": "male",
+        "birth_year": "1968",
+        "hometown": jiangshan.pk,
+        "residence_province": "上海市",
+        "residence_city": "上海市",
+        "sector": medicine.pk,
+        "organisation": "复旦大学附属中山医院",
+        "title": "主任医师",
+        "phone": "13900001111",
+        "id_number": ID_A,
+        "referral": "association",
+    }
+
+
+@pytest.fixture
+def make_person(jiangshan, medicine):
+    def make(**fields) -> Xiangxian:
+        defaults = {
+            "name": "测试乡贤",
+            "hometown": jiangshan,
+            "sector": medicine,
+            "residence_province": "上海市",
+            "residence_city": "上海市",
+        }
+        return Xiangxian.objects.create(**{**defaults, **fields})
+
+    return make

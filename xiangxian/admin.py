@@ -1,0 +1,86 @@
+from django.contrib import admin
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from portal import services as portal_services
+from xiangxian.models import Sector, Xiangxian, XiangxianMerge
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Xiangxian)
+class XiangxianAdmin(admin.ModelAdmin):
+    """The registry as administrators see it: numbers masked in the list; opening a record shows
+    them in full, and that view is audited. Merges are made on the registry's pages, where the
+    duplicates are shown side by side; here a merged record is read-only."""
+
+    list_display = ["name", "sector", "hometown", "residence", "away", "masked_phone", "is_key"]
+    list_filter = ["sector", "away", "is_key", "referral"]
+    search_fields = ["name", "organisation"]
+    list_select_related = ["sector", "hometown"]
+    autocomplete_fields = ["hometown"]
+    exclude = ["merged_into"]
+    readonly_fields = ["away", "created_by", "created_at", "updated_at"]
+
+    @admin.display(description=_("mobile number"))
+    def masked_phone(self, obj: Xiangxian) -> str:
+        return obj.masked_phone
+
+    @admin.display(description=_("lives in"))
+    def residence(self, obj: Xiangxian) -> str:
+        return obj.residence
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).current()
+
+    def save_model(self, request, obj: Xiangxian, form, change: bool) -> None:
+        # A change here bumps the version, so a form opened before it on the registry's pages
+        # is refused instead of overwriting it (portal audits every admin change).
+        if change:
+            obj.version = F("version") + 1
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            person = self.get_object(request, object_id)
+            shown = [name for name in ("phone", "id_number") if person and getattr(person, name)]
+            if shown:
+                portal_services.audit_personal_view(
+                    actor=request.user, target=person, fields=shown, request=request
+                )
+        return response
+
+
+@admin.register(XiangxianMerge)
+class XiangxianMergeAdmin(admin.ModelAdmin):
+    """Merges, read-only: who folded which record into which, and whether it was undone."""
+
+    list_display = ["merged_at", "source", "target", "merged_by", "undone_at"]
+    list_select_related = ["source", "target", "merged_by"]
+    readonly_fields = [
+        "source",
+        "target",
+        "moved",
+        "merged_by",
+        "merged_at",
+        "undone_by",
+        "undone_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,14 @@
+"""How the app plugs into the portal (``portal.registry``): its pages and menu entry. Imported
+once, from ``XiangxianConfig.ready``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal import registry
+from portal.registry import NavItem
+from xiangxian.models.people import REGISTRY_ROLES
+
+registry.register_urls("xiangxian.urls")
+
+registry.register_menu(
+    NavItem(_("Xiangxian"), "xiangxian:list", "person-vcard", REGISTRY_ROLES, order=200),
+)

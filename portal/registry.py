@@ -201,7 +201,8 @@ def register_notification_kind(app: str, name: str, *, label: Any) -> Notificati
         raise ImproperlyConfigured(
             f"Notification kind {kind.full!r} is longer than {KIND_MAX_LENGTH} characters."
         )
-    if kind.full in _notification_kinds:
+    registered = _notification_kinds.get(kind.full)
+    if registered is not None and registered != kind:
         raise ImproperlyConfigured(f"Notification kind {kind.full!r} is registered twice.")
     _notification_kinds[kind.full] = kind
     return kind

@@ -57,6 +57,8 @@ def test_registering_a_kind_twice_raises(kinds):
 
     with pytest.raises(ImproperlyConfigured, match="app_one.invited"):
         kinds.register_notification_kind("app_one", "invited", label="又一个邀请")
+    # The same declaration again (apps made ready a second time) is no second claim.
+    kinds.register_notification_kind("app_one", "invited", label="邀请")
 
 
 def test_the_portal_and_the_tests_kinds_are_registered_once():

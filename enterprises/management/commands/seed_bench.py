@@ -149,6 +149,7 @@ REPLIES = (
 RETURN_REASON = "该事项不属于我单位职责，请改派。"
 QUESTION = "请补充相关证明材料和办理进度截图。"
 ANSWER = "已补充上传相关材料。"
+EXTENSION_DECLINED = "请按原期限办结。"
 EXTENSION_REASON = "需多部门会商，申请延长办理期限。"
 DISSATISFIED = "答复没有解决实际问题，请重新办理。"
 SUPERVISION = "请抓紧办理，按期办结并反馈企业。"
@@ -667,6 +668,7 @@ class Bench:
                 "status",
                 "decided_by_id",
                 "decided_at",
+                "decision_note",
             ),
         )
         self.t_event = Table(
@@ -1029,6 +1031,7 @@ class Bench:
                 "pending",
                 None,
                 None,
+                "",
             ]
             self.t_extension.rows.append(tuple(extension))
             event(
@@ -1044,7 +1047,12 @@ class Bench:
                 return
             approved = rng.random() < 0.8
             approver = self.heads.get(department) or dispatcher
-            extension[7:] = ["approved" if approved else "declined", approver, decided]
+            extension[7:] = [
+                "approved" if approved else "declined",
+                approver,
+                decided,
+                "" if approved else EXTENSION_DECLINED,
+            ]
             self.t_extension.rows[-1] = tuple(extension)
             if approved:
                 a.update(due=wanted, extended=True)

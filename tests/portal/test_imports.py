@@ -84,10 +84,16 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def eager():
     """Real Celery, run in the process (no broker)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = True
+    from portal.tasks import run_import
+
+    # The task's own app (another test may have made a different Celery app current).
+    apps = {id(app): app for app in (celery_app, run_import.app)}.values()
+    before = [(app, app.conf.task_always_eager) for app in apps]
+    for app, _eager in before:
+        app.conf.task_always_eager = True
     yield
-    celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = before
+    for app, eager in before:
+        app.conf.task_always_eager = eager
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from portal.exports import Column, Export, ExportParamsInvalid, Sheet, register_
 from portal.masking import mask_mobile
 from portal.models import TaggedItem
 from xiangxian.models import Gender, Referral, Xiangxian
+from xiangxian.models.people import residence_text
 
 KIND = "xiangxian.people"
 CHUNK_SIZE = 2_000
@@ -110,7 +111,7 @@ def rows(queryset):
                 genders.get(gender, ""),
                 birth_year,
                 f"{hometown_parent or ''}{hometown}",
-                abroad or f"{province}{city if city != province else ''}",
+                residence_text(province, city, abroad),
                 YES if away else "",
                 sector,
                 organisation,

@@ -174,13 +174,11 @@ def _form_page(request, form, *, person=None, duplicates=()) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    form = XiangxianForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
-        return (
-            _form_page(request, form)
-            if request.method == "POST"
-            else render(request, "xiangxian/form.html", {"form": form})
-        )
+    if request.method == "GET":
+        return render(request, "xiangxian/form.html", {"form": XiangxianForm()})
+    form = XiangxianForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form)
     try:
         person = services.xiangxian_create(
             actor=request.user,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.exports import Column, Sheet, xlsx_response
-from portal.forms import ImportApplyForm, ImportMappingForm, ImportUploadForm
+from portal.forms import ImportApplyForm, ImportMappingForm, ImportUploadForm, copy_errors
 from portal.imports import XLSX, ImportKindUnknown, import_kind, import_kinds_for
 from portal.models import ImportJob
 from portal.services import import_apply, import_check, import_upload
@@ -123,8 +123,7 @@ def job_check(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             import_check(job=job, mapping=form.mapping(), user=request.user)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            copy_errors(form, exc)
         else:
             return redirect("imports:job", pk=job.pk)
     job.refresh_from_db()
@@ -143,8 +142,7 @@ def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 job=job, mode=form.cleaned_data["mode"], user=request.user, request=request
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            copy_errors(form, exc)
         else:
             return redirect("imports:job", pk=job.pk)
     job.refresh_from_db()

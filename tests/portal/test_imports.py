@@ -88,12 +88,17 @@ def eager():
 
     # The task's own app (another test may have made a different Celery app current).
     apps = {id(app): app for app in (celery_app, run_import.app)}.values()
+    # The project's app reads Django's settings under the CELERY_ namespace, another app the
+    # plain key: set both.
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager")
     before = [(app, app.conf.task_always_eager) for app in apps]
     for app, _eager in before:
-        app.conf.task_always_eager = True
+        for key in keys:
+            app.conf[key] = True
     yield
     for app, eager in before:
-        app.conf.task_always_eager = eager
+        for key in keys:
+            app.conf[key] = eager
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.crypto import EncryptedCharField
-from portal.masking import mask_mobile
+from portal.masking import mask_mobile, mask_resident_id
 from portal.models import Role
 
 # Where the registry's city is: a person living anywhere else lives away (寓外).
@@ -243,11 +243,21 @@ class Xiangxian(models.Model):
         return mask_mobile(self.phone)
 
     @property
+    def masked_id_number(self) -> str:
+        return mask_resident_id(self.id_number) if self.id_number else ""
+
+    @property
     def residence(self) -> str:
         """Where the person lives now, as written on their card."""
-        if self.abroad:
-            return self.abroad
-        return "".join(part for part in (self.residence_province, self.residence_city) if part)
+        return residence_text(self.residence_province, self.residence_city, self.abroad)
+
+
+def residence_text(province: str, city: str, abroad: str) -> str:
+    """Where someone lives, as pages and exports write it: the country abroad, else province
+    and city (a municipality once: 上海市, not 上海市上海市)."""
+    if abroad:
+        return abroad
+    return province + (city if city != province else "")
 
 
 class XiangxianMerge(models.Model):

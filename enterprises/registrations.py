@@ -143,7 +143,14 @@ def _notification_appeal():
     return NotificationAppealField()
 
 
+def _enterprise_scopes(user) -> list[dict]:
+    from enterprises.api.fields import enterprise_scopes
+
+    return enterprise_scopes(user)
+
+
 registry.register_api_field("me", "enterprises", _me_enterprises)
+registry.register_grant_scopes(Role.ENTREPRENEUR, _enterprise_scopes)
 registry.register_api_field("notification", "appeal", _notification_appeal)
 
 for name, label in notifications.KIND_LABELS.items():

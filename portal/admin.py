@@ -15,14 +15,45 @@ from portal.models import (
     Notification,
     NotificationPreference,
     Region,
+    RoleGrant,
     Tag,
     TagCategory,
     User,
 )
+from portal.services.grants import check_scope
 
 admin.site.site_header = _("Tongxin administration")
 admin.site.site_title = _("Tongxin")
 admin.site.index_title = _("Administration")
+
+
+class RoleGrantForm(forms.ModelForm):
+    class Meta:
+        model = RoleGrant
+        fields = ["role", "department", "region"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" in cleaned:
+            check_scope(cleaned["role"], cleaned.get("department"), cleaned.get("region"))
+        return cleaned
+
+
+class RoleGrantInline(admin.TabularInline):
+    """A user's further roles, each with its scope. Granted and revoked through the service
+    (audited); a grant is never edited in place: revoke it and grant another."""
+
+    model = RoleGrant
+    fk_name = "user"
+    form = RoleGrantForm
+    extra = 0
+    fields = ["role", "department", "region", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    raw_id_fields = ["region"]
+    verbose_name_plural = _("further roles (with their scope)")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -47,6 +78,23 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+    inlines = [RoleGrantInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleGrant:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for grant in formset.deleted_objects:
+            services.role_revoke(grant=grant, actor=request.user, request=request)
+        for grant in formset.new_objects:
+            services.role_grant(
+                user=form.instance,
+                role=grant.role,
+                department=grant.department,
+                region=grant.region,
+                actor=request.user,
+                request=request,
+            )
 
     @admin.display(description=_("mobile number"))
     def masked_mobile(self, obj: User) -> str:

@@ -4,7 +4,7 @@ Registered as seeder ``portal`` (``portal.registry.register_seeder``); every app
 after it and finds ``users`` and ``departments`` in the shared context.
 """
 
-from portal.models import Department, Role, User
+from portal.models import Department, Region, Role, RoleGrant, User
 from portal.regions import ensure_built_in_regions
 from portal.workdays import sync_from_chinesecalendar
 
@@ -34,7 +34,44 @@ ACCOUNTS = [
     ("entrepreneur1", "徐志强", Role.ENTREPRENEUR, None, "13805701234"),
     ("entrepreneur2", "吴美玲", Role.ENTREPRENEUR, None, "13805705678"),
     ("applicant", "郑新民", Role.ENTREPRENEUR, None, "13605709876"),
+    ("county1", "毛建华", Role.COUNTY_STAFF, None, "13905700007"),
+    ("village1", "蓝秀英", Role.VILLAGE_REPORTER, None, "13905700008"),
 ]
+
+JIANGSHAN = "330881000000"  # 江山市, county1's county
+# village1's village: 双戴村 of 沐尘畲族乡 (龙游县), an ethnic (畲族) village. With the full
+# region dataset loaded (``load_regions``) the village is found by name; otherwise it is
+# added under these codes.
+LONGYOU = "330825000000"
+ETHNIC_TOWNSHIP = ("330825206000", "沐尘畲族乡")
+ETHNIC_VILLAGE = ("330825206201", "双戴村")
+
+
+def demo_village() -> Region:
+    """The ethnic village ``village1`` reports for (added if the dataset is not loaded)."""
+    found = Region.objects.filter(name=ETHNIC_VILLAGE[1], parent__name=ETHNIC_TOWNSHIP[1]).first()
+    if found:
+        return found
+    county = Region.objects.get(code=LONGYOU)
+    township, _ = Region.objects.get_or_create(
+        code=ETHNIC_TOWNSHIP[0],
+        defaults={
+            "name": ETHNIC_TOWNSHIP[1],
+            "level": Region.Level.TOWNSHIP,
+            "parent": county,
+            "vintage": county.vintage,
+        },
+    )
+    village, _ = Region.objects.get_or_create(
+        code=ETHNIC_VILLAGE[0],
+        defaults={
+            "name": ETHNIC_VILLAGE[1],
+            "level": Region.Level.VILLAGE,
+            "parent": township,
+            "vintage": county.vintage,
+        },
+    )
+    return village
 
 
 def seed(context: dict) -> dict:
@@ -57,6 +94,13 @@ def seed(context: dict) -> dict:
         user.set_password(context["password"])
         user.save()
         users[username] = user
+    scopes = {
+        "county1": Region.objects.get(code=JIANGSHAN),
+        "village1": demo_village(),
+    }
+    for username, region in scopes.items():
+        user = users[username]
+        RoleGrant.objects.get_or_create(user=user, role=user.role, region=region)
     return {
         "departments": departments,
         "users": users,

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portal.models import Region
 
@@ -78,6 +78,24 @@ def significant_prefix(code: str) -> str:
         if code[digits:].strip("0") == "":
             return code[:digits]
     return code
+
+
+def within_q(field: str, codes: Iterable[str]) -> Q | None:
+    """Rows whose region ``field`` lies at or below any of the regions ``codes`` (12-digit):
+    the codes share their region's prefix, so one indexed ``LIKE 'prefix%'`` per region.
+    ``None`` when no code is given (nothing is within no region)."""
+    q = None
+    for code in codes:
+        part = Q(**{f"{field}__code__startswith": significant_prefix(code)})
+        q = part if q is None else q | part
+    return q
+
+
+def is_within(region: Region | None, codes: Iterable[str]) -> bool:
+    """Whether ``region`` lies at or below any of the regions ``codes``."""
+    return region is not None and any(
+        region.code.startswith(significant_prefix(code)) for code in codes
+    )
 
 
 def children_of(parent: Region | int) -> QuerySet[Region]:

@@ -240,6 +240,21 @@ def api_fields(serializer: str) -> dict[str, Any]:
     return {name: factory() for name, factory in _api_fields.get(serializer, {}).items()}
 
 
+# --- Scopes of roles that an app defines ------------------------------------------------------
+
+_grant_scopes: dict[str, Callable[[Any], list[dict]]] = {}
+
+
+def register_grant_scopes(role: str, scopes: Callable[[Any], list[dict]]) -> None:
+    """For ``role``, whose scope an app keeps (an entrepreneur's enterprises are their verified
+    memberships), ``scopes(user)`` returns ``[{"kind","id","name"}]`` for ``/api/v1/me/``."""
+    _grant_scopes[role] = scopes
+
+
+def grant_scopes(role: str) -> Callable[[Any], list[dict]] | None:
+    return _grant_scopes.get(role)
+
+
 # --- Demo data --------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.template.loader import select_template
 
 from portal import registry
-from portal.models import AuditLog, CalendarYear, Department, Notification, Role, User
+from portal.models import AuditLog, CalendarYear, Department, Notification, Region, Role, User
 
 
 def covered_years() -> list[int]:
@@ -48,3 +48,34 @@ def home_context(user: User) -> dict:
         if panel.context is not None:
             context.update(panel.context(user))
     return context
+
+
+REGION_KINDS = {Region.Level.COUNTY: "county", Region.Level.VILLAGE: "village"}
+
+
+def roles_of(user: User) -> list[dict]:
+    """Every grant of ``user`` as ``{"role","scope"}``: scope null for a city-wide role, else
+    ``{"kind","id"|"code","name"}`` (department, enterprise, county or village). Two queries
+    at most, whatever the number of grants."""
+    departments = Department.objects.in_bulk(user.department_ids())
+    regions = Region.objects.in_bulk(user.region_ids())
+    rows: list[dict] = []
+    for grant in user.grants:
+        if grant.department_id:
+            department = departments[grant.department_id]
+            scope = {"kind": "department", "id": department.pk, "name": department.name}
+            rows.append({"role": grant.role, "scope": scope})
+        elif grant.region_id:
+            region = regions[grant.region_id]
+            kind = REGION_KINDS.get(region.level, "region")
+            scope = {"kind": kind, "code": region.code, "name": region.name}
+            rows.append({"role": grant.role, "scope": scope})
+        elif (scopes := registry.grant_scopes(grant.role)) is not None:
+            # An app keeps this role's scope; holding it with nothing in scope yet (a pending
+            # membership) still lists the role.
+            rows += [{"role": grant.role, "scope": scope} for scope in scopes(user)] or [
+                {"role": grant.role, "scope": None}
+            ]
+        else:
+            rows.append({"role": grant.role, "scope": None})
+    return rows

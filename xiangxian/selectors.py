@@ -14,15 +14,15 @@ from xiangxian.models import SavedSearch, Sector, Xiangxian, XiangxianMerge
 from xiangxian.models.people import REGISTRY_ROLES
 from xiangxian.services import duplicates_of
 
-# Who enters and changes records; leaders read only.
-EDITOR_ROLES = (Role.DISPATCHER, Role.ADMIN)
+# Who enters and changes records (county staff: their county's people); leaders read only.
+EDITOR_ROLES = (Role.DISPATCHER, Role.ADMIN, Role.COUNTY_STAFF)
 # Who is shown phone and ID numbers in full (each time audited).
 NUMBER_ROLES = (Role.DISPATCHER, Role.ADMIN)
 
 
 def can_see_registry(user: User) -> bool:
     """Lists answer 403 to everyone else (objects 404, through ``visible_to``)."""
-    return user.is_authenticated and (user.is_superuser or user.role in REGISTRY_ROLES)
+    return user.has_role(*REGISTRY_ROLES)
 
 
 def can_edit(user: User) -> bool:

@@ -34,3 +34,12 @@ class NotificationAppealField(serializers.Field):
         ):
             return notification.target_id
         return None
+
+
+def enterprise_scopes(user) -> list[dict]:
+    """An entrepreneur's grant is held in each enterprise they are a verified member of."""
+    memberships = user.memberships.verified().select_related("enterprise")
+    return [
+        {"kind": "enterprise", "id": m.enterprise.pk, "name": m.enterprise.name}
+        for m in memberships
+    ]

@@ -5,6 +5,8 @@ which is append-only. Status changes happen only in ``enterprises.services.appea
 through the appeal lifecycle in ``enterprises.lifecycles``.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enterprises.models.directory import in_counties_q, verified_enterprise_ids
 from portal.models import DecidedRequest, Role, StoredFile, TimelineEvent
+from portal.models.users import DEPARTMENT_ROLES
+from portal.scoping import ScopedQuerySet, any_of
 
 
 class Status(models.TextChoices):
@@ -102,37 +107,32 @@ class AppealCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-def co_handled_assignments(department_id: int):
-    """The assignments a department co-handles (an appeal's, when it is the one in force)."""
-    return CoHandling.objects.filter(department_id=department_id).values("assignment_id")
+def co_handled_assignments(department_ids: int | Iterable[int]):
+    """The assignments departments co-handle (an appeal's, when it is the one in force)."""
+    if isinstance(department_ids, int):
+        department_ids = [department_ids]
+    return CoHandling.objects.filter(department_id__in=department_ids).values("assignment_id")
 
 
-class AppealQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class AppealQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
         """Staff of the united-front department see all; a department sees what it handles
-        (lead or co-handling in the assignment in force); an entrepreneur sees their
-        enterprises' appeals."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role in (Role.DISPATCHER, Role.LEADER, Role.ADMIN):
-            return self
-        if user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
-            if user.department_id is None:
-                return self.none()
-            # ``IN`` rather than a correlated ``EXISTS``: PostgreSQL hashes the department's
-            # co-handling assignments once and can then read the open appeals' scope from the
-            # covering index ``appeal_open_scope`` alone (bench/README.md). The lists' tally
-            # (``selectors.tallied_size``) counts the same two parts.
-            return self.filter(
-                Q(lead_department_id=user.department_id)
-                | Q(current_assignment_id__in=co_handled_assignments(user.department_id))
+        (lead or co-handling in the assignment in force); county staff their county's
+        enterprises' appeals; an entrepreneur their enterprises' appeals."""
+        departments = user.department_ids(*DEPARTMENT_ROLES)
+        # ``IN`` rather than a correlated ``EXISTS``: PostgreSQL hashes the department's
+        # co-handling assignments once and can then read the open appeals' scope from the
+        # covering index ``appeal_open_scope`` alone (bench/README.md). The lists' tally
+        # (``selectors.tallied_size``) counts the same two parts.
+        handled = None
+        if departments:
+            handled = Q(lead_department_id__in=departments) | Q(
+                current_assignment_id__in=co_handled_assignments(departments)
             )
-        if user.role == Role.ENTREPRENEUR:
-            return self.filter(
-                enterprise__memberships__user=user,
-                enterprise__memberships__status="verified",
-            )
-        return self.none()
+        own = None
+        if user.has_role(Role.ENTREPRENEUR):
+            own = Q(enterprise_id__in=verified_enterprise_ids(user))
+        return any_of(handled, in_counties_q(user, "enterprise__"), own)
 
     def overdue(self, today=None):
         """Accepted, not yet answered and past the deadline in force."""
@@ -345,6 +345,22 @@ class Appeal(models.Model):
         )
 
 
+class AssignmentQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        """A department sees its own routings (lead or co-handling), even of an appeal sent
+        back and now led by another; everyone else the routings of the appeals they see."""
+        departments = user.department_ids(*DEPARTMENT_ROLES)
+        own = None
+        if departments:
+            own = Q(department_id__in=departments) | Q(
+                pk__in=CoHandling.objects.filter(department_id__in=departments).values(
+                    "assignment_id"
+                )
+            )
+        others = Appeal.objects.visible_to(user).values("pk")
+        return any_of(own, Q(appeal_id__in=others))
+
+
 class Assignment(models.Model):
     """One routing of an appeal to a lead department; a returned appeal gets a new one."""
 
@@ -371,6 +387,8 @@ class Assignment(models.Model):
     # Returned within one working day of assignment: a routing dispute (回退), which keeps
     # the original deadline when the appeal is routed again.
     is_dispute = models.BooleanField(_("routing dispute"), default=False)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

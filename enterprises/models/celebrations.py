@@ -13,7 +13,9 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models.directory import verified_enterprise_ids
 from portal.models import DecidedRequest, Role
+from portal.scoping import ScopedQuerySet, any_of
 
 # The text a screen shows: short enough for a large font on a street-side display.
 SCREEN_TEXT_MIN = 4
@@ -83,22 +85,18 @@ class CelebrationStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class CelebrationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CelebrationQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
         """Dispatchers, leaders and admins see every celebration; an entrepreneur sees their
-        enterprises' own; government departments see the approved ones (they are public)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role in (Role.DISPATCHER, Role.LEADER, Role.ADMIN):
-            return self
-        if user.role == Role.ENTREPRENEUR:
-            return self.filter(
-                enterprise__memberships__user=user,
-                enterprise__memberships__status="verified",
-            )
-        if user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
-            return self.filter(status=CelebrationStatus.APPROVED)
-        return self.none()
+        enterprises' own; government departments and county staff see the approved ones
+        (they are public)."""
+        own = None
+        if user.has_role(Role.ENTREPRENEUR):
+            own = Q(enterprise_id__in=verified_enterprise_ids(user))
+        public = None
+        if user.has_role(Role.HANDLER, Role.DEPARTMENT_HEAD, Role.COUNTY_STAFF):
+            public = Q(status=CelebrationStatus.APPROVED)
+        return any_of(own, public)
 
     def approved(self):
         return self.filter(status=CelebrationStatus.APPROVED)

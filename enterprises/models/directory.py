@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import DecidedRequest, Role
+from portal.models.users import CITY_ROLES, DEPARTMENT_ROLES
+from portal.regions import within_q
+from portal.scoping import ScopedQuerySet, any_of
 from portal.validators import validate_uscc
 
 
@@ -35,16 +39,29 @@ class ListingStatus(models.TextChoices):
     LISTED = "listed", _("Listed")
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see every enterprise; an entrepreneur sees the ones they are a verified member of."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.role == Role.ENTREPRENEUR and not user.is_superuser:
-            return self.filter(
-                memberships__user=user, memberships__status=Membership.Status.VERIFIED
-            )
-        return self
+def verified_enterprise_ids(user) -> models.QuerySet:
+    """The enterprises ``user`` acts for: their verified memberships (a subquery)."""
+    return Membership.objects.filter(user=user, status=Membership.Status.VERIFIED).values(
+        "enterprise_id"
+    )
+
+
+def in_counties_q(user, prefix: str = "") -> Q | None:
+    """Enterprises placed in a county where ``user`` is county staff (at it or below)."""
+    return within_q(f"{prefix}region", user.region_codes(Role.COUNTY_STAFF))
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    # Government departments look enterprises up when they handle their appeals.
+    city_wide_roles = (*CITY_ROLES, *DEPARTMENT_ROLES)
+
+    def scope_q(self, user):
+        """An entrepreneur sees the enterprises they are a verified member of; county staff
+        the enterprises of their county."""
+        return any_of(
+            Q(pk__in=verified_enterprise_ids(user)) if user.has_role(Role.ENTREPRENEUR) else None,
+            in_counties_q(user),
+        )
 
 
 class Enterprise(models.Model):
@@ -105,14 +122,10 @@ class Enterprise(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Dispatchers and admins see every membership; everyone else only their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(Role.DISPATCHER, Role.ADMIN, Role.LEADER):
-            return self
-        return self.filter(user=user)
+class MembershipQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        """The office sees every membership; everyone else only their own."""
+        return Q(user=user)
 
     def verified(self):
         return self.filter(status=Membership.Status.VERIFIED)

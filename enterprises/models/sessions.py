@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role
+from portal.scoping import ScopedQuerySet
 
 
 class SessionStatus(models.TextChoices):
@@ -24,18 +25,13 @@ class SessionStatus(models.TextChoices):
 HELD_STATUSES = (SessionStatus.HELD, SessionStatus.SUMMARISED)
 
 
-class DialogueSessionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class DialogueSessionQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
         """The united-front staff and leaders see every session; an entrepreneur sees the
         sessions they were invited to; government departments see none."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role in (Role.DISPATCHER, Role.LEADER, Role.ADMIN):
-            return self
-        if user.role == Role.ENTREPRENEUR:
-            invited = SessionInvitation.objects.filter(session_id=OuterRef("pk"), user=user)
-            return self.filter(Exists(invited))
-        return self.none()
+        if not user.has_role(Role.ENTREPRENEUR):
+            return None
+        return Q(Exists(SessionInvitation.objects.filter(session_id=OuterRef("pk"), user=user)))
 
     def held(self):
         return self.filter(status__in=HELD_STATUSES)

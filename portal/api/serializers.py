@@ -7,6 +7,7 @@ from rest_framework import serializers
 from portal import registry
 from portal.api.errors import LockedOut
 from portal.models import Department, Notification, Region, User
+from portal.selectors import roles_of
 
 
 class ApiErrorSerializer(serializers.Serializer):
@@ -56,14 +57,31 @@ class ContributedFieldsMixin:
         return fields
 
 
+class ScopeSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField(required=False)
+    code = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+class GrantSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    scope = ScopeSerializer(allow_null=True)
+
+
 class MeSerializer(ContributedFieldsMixin, serializers.ModelSerializer):
     contributed_as = "me"
     department = serializers.SerializerMethodField()
     name = serializers.CharField(source="display_name")
+    roles = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["username", "name", "role", "department"]
+        fields = ["username", "name", "role", "roles", "department"]
+
+    @extend_schema_field(GrantSerializer(many=True))
+    def get_roles(self, user: User) -> list[dict]:
+        return roles_of(user)
 
     @extend_schema_field(IdNameSerializer(allow_null=True))
     def get_department(self, user: User):

@@ -11,7 +11,7 @@ from portal.models.regions import Region
 from portal.models.requests import DecidedRequest
 from portal.models.tags import Colour, Tag, TagCategory, TaggedItem
 from portal.models.timeline import TimelineEntry, TimelineEvent
-from portal.models.users import Role, User
+from portal.models.users import Grant, Role, RoleGrant, User
 
 __all__ = [
     "Attachment",
@@ -27,8 +27,10 @@ __all__ = [
     "ImportMapping",
     "Notification",
     "NotificationPreference",
+    "Grant",
     "Region",
     "Role",
+    "RoleGrant",
     "StoredFile",
     "Tag",
     "TagCategory",

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.users import Role
+from portal.scoping import ScopedQuerySet
 
-class AuditLogQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only administrators read the audit trail."""
-        if user.is_authenticated and user.is_portal_admin:
-            return self
-        return self.none()
+
+class AuditLogQuerySet(ScopedQuerySet):
+    """Only administrators read the audit trail."""
+
+    city_wide_roles = (Role.ADMIN,)
 
 
 class AuditLog(models.Model):
@@ -20,6 +21,8 @@ class AuditLog(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         IMPORT = "import", _("imported from Excel")
+        GRANT = "grant", _("granted a role")
+        REVOKE = "revoke", _("revoked a role")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

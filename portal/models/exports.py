@@ -3,13 +3,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import ScopedQuerySet
 
-class ExportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A job's file is its owner's alone: it holds what their scope showed them."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(owner=user)
+
+class ExportJobQuerySet(ScopedQuerySet):
+    # A job's file is its owner's alone: it holds what their scope showed them.
+    owner_only = True
+
+    def scope_q(self, user):
+        return Q(owner=user)
 
 
 class ExportJob(models.Model):

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.files import StoredFile
+from portal.scoping import ScopedQuerySet
 
 
 class ImportMapping(models.Model):
@@ -32,12 +33,12 @@ class ImportMapping(models.Model):
         return f"{self.user} · {self.kind}"
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A job holds its owner's file and report: nobody else sees it."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(uploaded_by=user)
+class ImportJobQuerySet(ScopedQuerySet):
+    # A job holds its owner's file and report: nobody else sees it.
+    owner_only = True
+
+    def scope_q(self, user):
+        return Q(uploaded_by=user)
 
 
 class ImportJob(StoredFile):

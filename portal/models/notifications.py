@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models.users import DEPARTMENT_ROLES
 from portal.registry import KIND_MAX_LENGTH, notification_kind, split_kind
+from portal.scoping import ScopedQuerySet
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A notification is only ever its recipient's."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
+class NotificationQuerySet(ScopedQuerySet):
+    # A notification is only ever its recipient's.
+    owner_only = True
+
+    def scope_q(self, user):
+        return Q(recipient=user)
 
     def unread(self):
         return self.filter(read_at__isnull=True)

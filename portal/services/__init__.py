@@ -18,6 +18,7 @@ from portal.services.exports import (
     export_jobs_requeue,
     export_request,
 )
+from portal.services.grants import role_grant, role_revoke
 from portal.services.imports import (
     import_apply,
     import_check,
@@ -61,4 +62,6 @@ __all__ = [
     "notifications_mark_read",
     "notify",
     "notify_many",
+    "role_grant",
+    "role_revoke",
 ]

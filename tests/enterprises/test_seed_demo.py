@@ -164,6 +164,26 @@ def test_each_account_sees_a_lived_in_portal_in_its_scope(demo):
     assert not Appeal.objects.visible_to(demo["applicant"]).exists()
 
 
+def test_county_and_village_accounts_hold_their_scoped_grants(demo):
+    from portal.models import Region, RoleGrant
+
+    county1 = demo["county1"]
+    assert county1.role == "county_staff"
+    assert [g.region.code for g in RoleGrant.objects.filter(user=county1)] == ["330881000000"]
+    visible = Appeal.objects.visible_to(county1)
+    assert visible.exists()
+    assert set(visible.values_list("enterprise__region__code", flat=True)) == {"330881000000"}
+    assert Appeal.objects.exclude(pk__in=visible.values("pk")).exists()
+
+    village1 = demo["village1"]
+    grant = RoleGrant.objects.get(user=village1)
+    assert (grant.role, grant.region.level) == ("village_reporter", Region.Level.VILLAGE)
+    assert grant.region.parent.name == "沐尘畲族乡"
+    assert not Appeal.objects.visible_to(village1).exists()
+    seed()
+    assert RoleGrant.objects.filter(user__in=[county1, village1]).count() == 2
+
+
 def test_a_second_run_creates_nothing(demo):
     models = (
         Appeal,

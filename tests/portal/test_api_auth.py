@@ -187,6 +187,8 @@ def test_me_role_values_are_the_contract_ones():
         "department_head",
         "leader",
         "admin",
+        "county_staff",
+        "village_reporter",
     }
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.crypto import EncryptedCharField
 from portal.masking import mask_mobile, mask_resident_id
 from portal.models import Role
+from portal.regions import within_q
+from portal.scoping import ScopedQuerySet
 
 # Where the registry's city is: a person living anywhere else lives away (寓外).
 HOME_PROVINCE = "浙江省"
@@ -54,7 +56,14 @@ PROVINCES = (
 )
 
 # The roles of the united-front department that see the whole registry.
-REGISTRY_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+CITY_REGISTRY_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+# Everyone who works with the registry: county staff see their county's part of it.
+REGISTRY_ROLES = (*CITY_REGISTRY_ROLES, Role.COUNTY_STAFF)
+
+
+def in_home_counties_q(user, prefix: str = "") -> Q | None:
+    """People whose hometown lies in a county where ``user`` is county staff."""
+    return within_q(f"{prefix}hometown", user.region_codes(Role.COUNTY_STAFF))
 
 
 class Sector(models.Model):
@@ -88,15 +97,19 @@ class Referral(models.TextChoices):
     ONLINE = "online", _("Online (线上)")
 
 
-class XiangxianQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The department's staff, leaders and administrators see the whole registry; nobody
-        else sees any of it. Merged-away records are left out (they live on in their target)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role in REGISTRY_ROLES:
-            return self.filter(merged_into__isnull=True)
-        return self.none()
+class XiangxianQuerySet(ScopedQuerySet):
+    """The department's staff, leaders and administrators see the whole registry, county staff
+    the people whose hometown is in their county; nobody else sees any of it. Merged-away
+    records are left out (they live on in their target)."""
+
+    city_wide_roles = CITY_REGISTRY_ROLES
+
+    def city_wide(self, user):
+        return self.current()
+
+    def scope_q(self, user):
+        in_county = in_home_counties_q(user)
+        return None if in_county is None else in_county & Q(merged_into__isnull=True)
 
     def current(self):
         return self.filter(merged_into__isnull=True)

@@ -5,17 +5,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import ScopedQuerySet
 from xiangxian.models.people import REGISTRY_ROLES
 
 
-class SavedSearchQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class SavedSearchQuerySet(ScopedQuerySet):
+    # Even the office sees only its own searches and the shared ones.
+    city_wide_roles = ()
+
+    def scope_q(self, user):
         """One's own searches, and those colleagues shared, for whoever sees the registry."""
-        if not user.is_authenticated:
-            return self.none()
-        if not (user.is_superuser or user.role in REGISTRY_ROLES):
-            return self.none()
-        return self.filter(Q(owner=user) | Q(shared=True))
+        if not user.has_role(*REGISTRY_ROLES):
+            return None
+        return Q(owner=user) | Q(shared=True)
 
 
 class SavedSearch(models.Model):

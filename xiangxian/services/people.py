@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exceptions import Conflict
-from portal.models import AuditLog, Region, TaggedItem, User
+from portal.models import AuditLog, Region, Role, TaggedItem, User
+from portal.regions import is_within
 from portal.services import audit_record
 from portal.services.tags import tags_set
 from portal.validators import (
@@ -29,6 +30,7 @@ from portal.validators import (
     validate_resident_id,
 )
 from xiangxian.models import PROVINCES, Gender, Referral, Sector, Xiangxian, XiangxianMerge
+from xiangxian.models.people import CITY_REGISTRY_ROLES
 
 # The fields a person's form writes, each with its longest text where it is text.
 TEXT_FIELDS = {
@@ -200,6 +202,14 @@ def _id_taken_error() -> ValidationError:
     )
 
 
+def _check_hometown_in_scope(actor: User, hometown) -> None:
+    """County staff enter and keep only their county's people; the office anyone."""
+    if actor.has_role(*CITY_REGISTRY_ROLES):
+        return
+    if not is_within(hometown, actor.region_codes(Role.COUNTY_STAFF)):
+        raise ValidationError({"hometown": [_("Choose a hometown in your county.")]})
+
+
 def xiangxian_create(
     *,
     actor: User,
@@ -211,6 +221,7 @@ def xiangxian_create(
     with the candidates unless the user has confirmed that this is someone new; the same ID
     number is never entered twice."""
     cleaned = _clean(data)
+    _check_hometown_in_scope(actor, cleaned["hometown"])
     candidates = duplicates_of(
         name=cleaned["name"],
         birth_year=cleaned["birth_year"],
@@ -250,6 +261,7 @@ def xiangxian_update(
     """Change a person's record from a form based on ``version``. A colleague's change saved
     since then is never overwritten: that is a ``Conflict``, and nothing is written."""
     cleaned = _clean(data)
+    _check_hometown_in_scope(actor, cleaned["hometown"])
     pk = person.pk if isinstance(person, Xiangxian) else person
     try:
         with transaction.atomic():

@@ -310,7 +310,9 @@ def scoped_assignments(user: User, filters: StatsFilters) -> QuerySet:
     appeal was sent back and is now led (and seen) by another department."""
     if not can_view_stats(user):
         return Assignment.objects.none()
-    qs = Assignment.objects.filter(counted_q("appeal__") & dimension_q(filters, "appeal__"))
+    qs = Assignment.objects.visible_to(user).filter(
+        counted_q("appeal__") & dimension_q(filters, "appeal__")
+    )
     if own_department_only(user):
         qs = qs.filter(department_id=user.department_id)
     if filters.department:

@@ -286,8 +286,9 @@ def _linked_relations():
     """Every foreign key to a person from another model: services, contributions, memberships,
     invitations and whatever is added later move with a merge without being listed here."""
     for relation in Xiangxian._meta.related_objects:
+        # Seen from the person, a foreign key to them is one-to-many (the reverse side).
         if relation.related_model in (Xiangxian, XiangxianMerge) or not (
-            relation.many_to_one or relation.one_to_one
+            relation.one_to_many or relation.one_to_one
         ):
             continue
         yield relation.related_model, relation.field.name

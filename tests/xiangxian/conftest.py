@@ -62,11 +62,21 @@ def village(jiangshan):
     """A township of 江山 and one of its villages (the migration ships counties only)."""
     township = Region.objects.get_or_create(
         code="330881101000",
-        defaults={"name": "峡口镇", "level": Region.Level.TOWNSHIP, "parent": jiangshan},
+        defaults={
+            "name": "峡口镇",
+            "level": Region.Level.TOWNSHIP,
+            "parent": jiangshan,
+            "vintage": 2023,
+        },
     )[0]
     return Region.objects.get_or_create(
         code="330881101201",
-        defaults={"name": "枫石村", "level": Region.Level.VILLAGE, "parent": township},
+        defaults={
+            "name": "枫石村",
+            "level": Region.Level.VILLAGE,
+            "parent": township,
+            "vintage": 2023,
+        },
     )[0]
 
 

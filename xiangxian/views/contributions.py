@@ -32,7 +32,6 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": "&".join(f"{k}={v}" for k, v in (("kind", kind), ("year", year)) if v),
             "tab": "contributions",
         },
     )

@@ -38,9 +38,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "total_count": sum(f["count"] for f in figures),
             "total_value": sum(f["value_yuan"] for f in figures),
             "years": selectors.service_years(request.user),
-            "query": "&".join(
-                f"{k}={v}" for k, v in (("kind", kind and kind.pk), ("year", year)) if v
-            ),
             "can_edit": selectors.can_edit(request.user),
             "tab": "services",
         },

@@ -3,7 +3,17 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from portal import services as portal_services
-from xiangxian.models import Sector, Xiangxian, XiangxianMerge
+from xiangxian.models import (
+    Association,
+    AssociationMembership,
+    AssociationOfficer,
+    Contribution,
+    Sector,
+    ServiceKind,
+    ServiceRecord,
+    Xiangxian,
+    XiangxianMerge,
+)
 
 
 @admin.register(Sector)
@@ -84,3 +94,81 @@ class XiangxianMergeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ServiceKind)
+class ServiceKindAdmin(admin.ModelAdmin):
+    """The catalogue of services (十项服务): renamed, added or retired here."""
+
+    list_display = ["name", "code", "flagship", "sort_order", "is_active"]
+    list_editable = ["flagship", "sort_order", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    list_display = ["served_on", "kind", "xiangxian", "provider", "value_yuan", "recorded_by"]
+    list_filter = ["kind"]
+    date_hierarchy = "served_on"
+    search_fields = ["xiangxian__name", "provider"]
+    list_select_related = ["kind", "xiangxian", "recorded_by"]
+    raw_id_fields = ["xiangxian"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["made_on", "title", "kind", "xiangxian", "region", "amount_yuan", "quantity"]
+    list_filter = ["kind"]
+    date_hierarchy = "made_on"
+    search_fields = ["title", "xiangxian__name"]
+    list_select_related = ["xiangxian", "region"]
+    raw_id_fields = ["xiangxian"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AssociationOfficerInline(admin.TabularInline):
+    model = AssociationOfficer
+    raw_id_fields = ["xiangxian"]
+    extra = 0
+
+
+class AssociationMembershipInline(admin.TabularInline):
+    model = AssociationMembership
+    raw_id_fields = ["xiangxian"]
+    extra = 0
+
+
+@admin.register(Association)
+class AssociationAdmin(admin.ModelAdmin):
+    list_display = ["name", "founded_on"]
+    search_fields = ["name"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [AssociationOfficerInline, AssociationMembershipInline]
+
+
+@admin.register(AssociationOfficer)
+class AssociationOfficerAdmin(admin.ModelAdmin):
+    list_display = ["association", "post", "xiangxian", "term_start", "term_end"]
+    list_filter = ["post", "association"]
+    list_select_related = ["association", "xiangxian"]
+    raw_id_fields = ["xiangxian"]
+
+
+@admin.register(AssociationMembership)
+class AssociationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["association", "xiangxian", "joined_on"]
+    list_filter = ["association"]
+    list_select_related = ["association", "xiangxian"]
+    raw_id_fields = ["xiangxian"]

@@ -1,12 +1,23 @@
-"""Forms of the registry: the screening (乡贤通), a person's record, a saved search."""
+"""Forms of the registry: the screening (乡贤通), a person's record, a saved search; services,
+contributions and associations."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Region
 from portal.tags import TagChoiceField
 from portal.widgets import RegionChoiceField
-from xiangxian.models import PROVINCES, Gender, Referral, Sector
+from xiangxian.models import (
+    PROVINCES,
+    ContributionKind,
+    Gender,
+    Post,
+    Referral,
+    Sector,
+    ServiceKind,
+    Xiangxian,
+)
 from xiangxian.selectors import Screening
 
 YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
@@ -122,3 +133,169 @@ class XiangxianForm(forms.Form):
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label=_("Name of the search"), max_length=60)
     shared = forms.BooleanField(label=_("Colleagues may open it"), required=False, initial=True)
+
+
+# --- services, contributions, associations -----------------------------------------------------
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _money_field(label, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=help_text,
+    )
+
+
+class ServiceRecordForm(forms.Form):
+    kind = forms.ModelChoiceField(label=_("Service"), queryset=ServiceKind.objects.none())
+    served_on = forms.DateField(label=_("Date"), widget=_date_input())
+    provider = forms.CharField(
+        label=_("Provider"),
+        max_length=100,
+        required=False,
+        help_text=_("A bank, hotel, scenic spot …"),
+    )
+    value_yuan = _money_field(
+        _("Value (yuan)"),
+        help_text=_(
+            "A loan amount, or the discount given; leave empty if it has no value in money."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, current_kind: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active services, and a retired one only on the records that already have it.
+        self.fields["kind"].queryset = ServiceKind.objects.filter(
+            Q(is_active=True) | Q(pk=current_kind)
+        ).order_by("sort_order", "name")
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        super().__init__(required=False, min_value=1949, max_value=2100, **kwargs)
+
+
+class ServiceFilterForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=ServiceKind.objects.order_by("sort_order", "name"),
+        required=False,
+        empty_label=_("All services"),
+    )
+    year = YearField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["year"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def criteria(self) -> tuple:
+        if not self.is_bound or not self.is_valid():
+            return None, None
+        return self.cleaned_data["kind"], self.cleaned_data["year"]
+
+
+class ContributionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    region = RegionChoiceField(
+        label=_("Beneficiary village or township"), min_level=Region.Level.TOWNSHIP
+    )
+    made_on = forms.DateField(label=_("Date"), widget=_date_input())
+    amount_yuan = _money_field(_("Amount (yuan)"))
+    quantity = forms.DecimalField(
+        label=_("Or a quantity"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=20, required=False, help_text=_("For example t, 人次.")
+    )
+    income_added_yuan = _money_field(_("Income added for villagers (yuan)"))
+    collective_income_yuan = _money_field(_("Yearly collective income (yuan)"))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+    files = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_(
+            "A PDF, photo or Office file; more can be attached on the contribution's page."
+        ),
+    )
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("files", None)
+        return data
+
+
+class ContributionFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *ContributionKind.choices], required=False
+    )
+    year = YearField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["year"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def criteria(self) -> tuple:
+        if not self.is_bound or not self.is_valid():
+            return "", None
+        return self.cleaned_data["kind"], self.cleaned_data["year"]
+
+
+class AttachmentForm(forms.Form):
+    files = forms.FileField(label=_("File"))
+
+
+class AssociationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=_date_input())
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class MemberAddForm(forms.Form):
+    xiangxian = forms.IntegerField(
+        label=_("Registry number"),
+        min_value=1,
+        help_text=_("The number shown on the person's page (#…)."),
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=_date_input())
+
+
+class OfficerForm(forms.Form):
+    xiangxian = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
+    term_start = forms.DateField(label=_("Term from"), widget=_date_input())
+    term_end = forms.DateField(
+        label=_("Term until"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leave empty while the term lasts."),
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["xiangxian"].queryset = (
+            members if members is not None else Xiangxian.objects.none()
+        )

@@ -1,16 +1,30 @@
-"""Reads of the registry: who may do what, the screening (乡贤通), one person, their record."""
+"""Reads of the registry: who may do what, the screening (乡贤通), one person, their record,
+the services given with their figures, contributions and associations."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from portal.models import Region, Role, User
 from portal.regions import significant_prefix
 from portal.tags import tags_by_object, with_tags
-from xiangxian.models import SavedSearch, Sector, Xiangxian, XiangxianMerge
+from xiangxian.models import (
+    Association,
+    AssociationMembership,
+    AssociationOfficer,
+    Contribution,
+    Post,
+    SavedSearch,
+    Sector,
+    ServiceKind,
+    ServiceRecord,
+    Xiangxian,
+    XiangxianMerge,
+)
 from xiangxian.models.people import REGISTRY_ROLES
 from xiangxian.services import duplicates_of
 
@@ -111,3 +125,178 @@ def merges_of(person: Xiangxian) -> QuerySet[XiangxianMerge]:
 
 def saved_searches(user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.visible_to(user).select_related("owner")
+
+
+# --- services (十项服务) ------------------------------------------------------------------------
+
+
+def service_records(
+    user: User, *, kind: ServiceKind | None = None, year: int | None = None
+) -> QuerySet[ServiceRecord]:
+    """The service records in ``user``'s scope, newest first, of one kind and year if given."""
+    records = ServiceRecord.objects.visible_to(user)
+    if kind is not None:
+        records = records.filter(kind=kind)
+    if year is not None:
+        records = records.filter(served_on__year=year)
+    return records.select_related("kind", "xiangxian").order_by("-served_on", "-pk")
+
+
+def service_figures(user: User, year: int | None = None) -> list[dict]:
+    """Per service kind, in the catalogue's order: how many services were given in ``year``
+    (every year when ``None``) and their value in yuan, counted from the records in ``user``'s
+    scope. Every active kind has a row (0 when nothing was given); a retired kind only when it
+    has records. ``[{"kind": code, "label": name, "count": int, "value_yuan": Decimal}]``"""
+    from decimal import Decimal
+
+    records = service_records(user, year=year).order_by()
+    sums = {
+        row["kind"]: row
+        for row in records.values("kind").annotate(count=Count("pk"), value=Sum("value_yuan"))
+    }
+    kinds = ServiceKind.objects.filter(Q(is_active=True) | Q(pk__in=list(sums)))
+    return [
+        {
+            "kind": kind.code,
+            "label": kind.name,
+            "count": sums[kind.pk]["count"] if kind.pk in sums else 0,
+            "value_yuan": (sums[kind.pk]["value"] if kind.pk in sums else None) or Decimal(0),
+        }
+        for kind in kinds.order_by("sort_order", "name")
+    ]
+
+
+def service_years(user: User) -> list[int]:
+    """The years with services in ``user``'s scope, newest first."""
+    return list(
+        ServiceRecord.objects.visible_to(user)
+        .annotate(year=ExtractYear("served_on"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def service_record_for(user: User, pk: int) -> ServiceRecord:
+    return get_object_or_404(
+        ServiceRecord.objects.visible_to(user).select_related("kind", "xiangxian"), pk=pk
+    )
+
+
+# --- contributions (反哺) ------------------------------------------------------------------------
+
+
+def contributions(user: User, *, kind: str = "", year: int | None = None) -> QuerySet[Contribution]:
+    rows = Contribution.objects.visible_to(user)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year is not None:
+        rows = rows.filter(made_on__year=year)
+    return rows.select_related("xiangxian", "region__parent").order_by("-made_on", "-pk")
+
+
+def contribution_for(user: User, pk: int) -> Contribution:
+    return get_object_or_404(
+        Contribution.objects.visible_to(user).select_related(
+            "xiangxian", "region__parent", "recorded_by"
+        ),
+        pk=pk,
+    )
+
+
+# --- associations (联谊会) -----------------------------------------------------------------------
+
+
+def associations(user: User) -> QuerySet[Association]:
+    """The associations ``user`` sees with their number of (visible) members."""
+    return (
+        Association.objects.visible_to(user)
+        .annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__xiangxian__in=Xiangxian.objects.visible_to(user)),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def association_for(user: User, pk: int) -> Association:
+    return get_object_or_404(Association.objects.visible_to(user), pk=pk)
+
+
+def association_officers(user: User, association: Association) -> QuerySet[AssociationOfficer]:
+    """Officers with their terms: current ones first, then by post and latest term."""
+    return (
+        AssociationOfficer.objects.visible_to(user)
+        .filter(association=association)
+        .select_related("xiangxian")
+        .annotate(
+            rank=Case(
+                *(When(post=post, then=Value(n)) for n, post in enumerate(Post.values)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(F("term_end").desc(nulls_first=True), "rank", "-term_start", "pk")
+    )
+
+
+def association_members(user: User, association: Association) -> QuerySet[AssociationMembership]:
+    return (
+        AssociationMembership.objects.visible_to(user)
+        .filter(association=association)
+        .select_related("xiangxian__sector")
+        .order_by("joined_on", "pk")
+    )
+
+
+def membership_for(user: User, pk: int) -> AssociationMembership:
+    return get_object_or_404(
+        AssociationMembership.objects.visible_to(user).select_related("association", "xiangxian"),
+        pk=pk,
+    )
+
+
+@dataclass
+class PersonRecords:
+    """What a person's page lists besides their record."""
+
+    memberships: list
+    services: list
+    contributions: list
+
+
+def records_of(user: User, person: Xiangxian, *, limit: int = 50) -> PersonRecords:
+    """A person's associations (each with the person's posts there), their latest services and
+    contributions; a fixed number of queries whatever their number."""
+    posts = (
+        AssociationOfficer.objects.visible_to(user)
+        .filter(xiangxian=person)
+        .order_by("-term_start", "pk")
+    )
+    memberships = list(
+        AssociationMembership.objects.visible_to(user)
+        .filter(xiangxian=person)
+        .select_related("association")
+        .order_by("association__name", "pk")
+    )
+    by_association: dict[int, list] = {}
+    for officer in posts:
+        by_association.setdefault(officer.association_id, []).append(officer)
+    for membership in memberships:
+        membership.posts = by_association.get(membership.association_id, [])
+    return PersonRecords(
+        memberships=memberships,
+        services=list(
+            ServiceRecord.objects.visible_to(user)
+            .filter(xiangxian=person)
+            .select_related("kind")
+            .order_by("-served_on", "-pk")[:limit]
+        ),
+        contributions=list(
+            Contribution.objects.visible_to(user)
+            .filter(xiangxian=person)
+            .select_related("region")
+            .order_by("-made_on", "-pk")[:limit]
+        ),
+    )

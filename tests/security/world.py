@@ -289,6 +289,43 @@ def build_world(clock) -> World:
     xx_search = xiangxian_services.saved_search_save(
         owner=dispatcher, name="mk-xx-search", params=QueryDict("away=true"), shared=True
     )
+    from xiangxian.models import ServiceKind
+
+    xx_service = xiangxian_services.service_record_create(
+        actor=dispatcher,
+        xiangxian=xx_kept,
+        kind=ServiceKind.objects.get(code="finance"),
+        served_on=MONDAY,
+        provider="mk-xx-service 衢州农商银行",
+        value_yuan="1000000",
+    )
+    township = Region.objects.get_or_create(
+        code="330881101000",
+        defaults={
+            "name": "峡口镇",
+            "level": Region.Level.TOWNSHIP,
+            "parent": Region.objects.get(code="330881000000"),
+            "vintage": 2023,
+        },
+    )[0]
+    xx_contribution = xiangxian_services.contribution_create(
+        actor=dispatcher,
+        xiangxian=xx_kept,
+        data={
+            "kind": "donation",
+            "title": "mk-xx-contribution 捐建文化礼堂",
+            "region": township.pk,
+            "made_on": MONDAY,
+            "amount_yuan": "500000",
+        },
+    )
+    generic_on_contribution = generic_file(xx_contribution, "mk-generic-contribution")
+    xx_club = xiangxian_services.association_create(
+        actor=dispatcher, name="mk-xx-association 寓外名医联谊会"
+    )
+    xx_membership = xiangxian_services.association_member_add(
+        actor=dispatcher, association=xx_club, xiangxian=xx_kept, joined_on=MONDAY
+    )
 
     people = {
         "entrepreneur": entrepreneur,
@@ -377,6 +414,7 @@ def build_world(clock) -> World:
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
             Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),
+            Obj("generic file on a contribution", {"pk": generic_on_contribution.pk}, STAFF),
         ],
         "xiangxian": [
             Obj("a current record", {"pk": xx_kept.pk}, STAFF),
@@ -384,6 +422,10 @@ def build_world(clock) -> World:
         ],
         "xiangxian_merge": [Obj("a merge", {"pk": xx_merge.pk}, STAFF)],
         "saved_search": [Obj("the dispatcher's shared search", {"pk": xx_search.pk}, STAFF)],
+        "service_record": [Obj("a service record", {"pk": xx_service.pk}, STAFF)],
+        "contribution": [Obj("a contribution", {"pk": xx_contribution.pk}, STAFF)],
+        "association": [Obj("an association", {"pk": xx_club.pk}, STAFF)],
+        "association_membership": [Obj("a membership", {"pk": xx_membership.pk}, STAFF)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -414,6 +456,10 @@ def build_world(clock) -> World:
         "mk-generic-job": {"handler"},
         "mk-xx-kept": STAFF,
         "mk-xx-search": STAFF,
+        "mk-xx-service": STAFF,
+        "mk-xx-contribution": STAFF,
+        "mk-generic-contribution": STAFF,
+        "mk-xx-association": STAFF,
     }
     return World(
         people=people,

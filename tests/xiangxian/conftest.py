@@ -55,3 +55,54 @@ def make_person(jiangshan, medicine):
         return Xiangxian.objects.create(**{**defaults, **fields})
 
     return make
+
+
+@pytest.fixture
+def village(jiangshan):
+    """A township of 江山 and one of its villages (the migration ships counties only)."""
+    township = Region.objects.get_or_create(
+        code="330881101000",
+        defaults={
+            "name": "峡口镇",
+            "level": Region.Level.TOWNSHIP,
+            "parent": jiangshan,
+            "vintage": 2023,
+        },
+    )[0]
+    return Region.objects.get_or_create(
+        code="330881101201",
+        defaults={
+            "name": "枫石村",
+            "level": Region.Level.VILLAGE,
+            "parent": township,
+            "vintage": 2023,
+        },
+    )[0]
+
+
+@pytest.fixture
+def editor():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="dispatcher")
+
+
+@pytest.fixture
+def leader():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="leader")
+
+
+OUTSIDER_ROLES = ["entrepreneur", "handler", "department_head"]
+
+
+@pytest.fixture
+def outsider_of():
+    from tests.factories import DepartmentFactory, UserFactory
+
+    def make(role):
+        department = None if role == "entrepreneur" else DepartmentFactory()
+        return UserFactory(role=role, department=department)
+
+    return make

@@ -1,5 +1,13 @@
 """The xiangxian registry (新乡贤): people with roots in the city, and what links to them."""
 
+from xiangxian.models.associations import (
+    SINGLE_POSTS,
+    Association,
+    AssociationMembership,
+    AssociationOfficer,
+    Post,
+)
+from xiangxian.models.contributions import Contribution, ContributionKind
 from xiangxian.models.people import (
     HOME_CITY_NAMES,
     HOME_PROVINCE,
@@ -11,11 +19,21 @@ from xiangxian.models.people import (
     XiangxianMerge,
 )
 from xiangxian.models.searches import SavedSearch
+from xiangxian.models.services import ServiceKind, ServiceRecord
 
 __all__ = [
     "HOME_CITY_NAMES",
     "HOME_PROVINCE",
     "PROVINCES",
+    "SINGLE_POSTS",
+    "Association",
+    "AssociationMembership",
+    "AssociationOfficer",
+    "Contribution",
+    "ContributionKind",
+    "Post",
+    "ServiceKind",
+    "ServiceRecord",
     "Gender",
     "Referral",
     "SavedSearch",

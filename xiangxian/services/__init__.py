@@ -1,5 +1,17 @@
 """Writes of the xiangxian registry; everything is importable from here."""
 
+from xiangxian.services.associations import (
+    association_create,
+    association_member_add,
+    association_member_remove,
+    association_officer_set,
+    association_update,
+)
+from xiangxian.services.contributions import (
+    contribution_attach,
+    contribution_create,
+    contribution_update,
+)
 from xiangxian.services.people import (
     Duplicate,
     DuplicateSuspected,
@@ -9,14 +21,30 @@ from xiangxian.services.people import (
     xiangxian_merge_undo,
     xiangxian_update,
 )
+from xiangxian.services.records import (
+    service_record_create,
+    service_record_delete,
+    service_record_update,
+)
 from xiangxian.services.searches import saved_search_delete, saved_search_save
 
 __all__ = [
     "Duplicate",
     "DuplicateSuspected",
+    "association_create",
+    "association_member_add",
+    "association_member_remove",
+    "association_officer_set",
+    "association_update",
+    "contribution_attach",
+    "contribution_create",
+    "contribution_update",
     "duplicates_of",
     "saved_search_delete",
     "saved_search_save",
+    "service_record_create",
+    "service_record_delete",
+    "service_record_update",
     "xiangxian_create",
     "xiangxian_merge",
     "xiangxian_merge_undo",

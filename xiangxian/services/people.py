@@ -298,11 +298,34 @@ def _linked_relations():
     """Every foreign key to a person from another model: services, contributions, memberships,
     invitations and whatever is added later move with a merge without being listed here."""
     for relation in Xiangxian._meta.related_objects:
+        # Seen from the person, a foreign key to them is one-to-many (the reverse side).
         if relation.related_model in (Xiangxian, XiangxianMerge) or not (
-            relation.many_to_one or relation.one_to_one
+            relation.one_to_many or relation.one_to_one
         ):
             continue
         yield relation.related_model, relation.field.name
+
+
+def _movable_rows(model: type[models.Model], fk: str, source: Xiangxian, target: Xiangxian):
+    """The pks of ``source``'s rows that may move to ``target``: a row that would repeat one of
+    ``target``'s under a unique rule with the person in it (a membership of an association
+    both are members of) stays with ``source``, as a tag both carry does, and comes back with
+    it if the merge is undone."""
+    rows = model._base_manager.filter(**{fk: source})
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition:
+            continue
+        fields = list(constraint.fields)
+        if fk not in fields or len(fields) < 2:
+            continue
+        others = [name for name in fields if name != fk]
+        taken = set(model._base_manager.filter(**{fk: target}).values_list(*others).distinct())
+        if taken:
+            keep = [
+                pk for pk, *values in rows.values_list("pk", *others) if tuple(values) not in taken
+            ]
+            rows = rows.filter(pk__in=keep)
+    return list(rows.values_list("pk", flat=True))
 
 
 def _tag_items(person: Xiangxian):
@@ -340,7 +363,7 @@ def xiangxian_merge(
         raise Conflict(_("One of the two records is already merged into another."))
     moved: dict[str, list] = {}
     for model, fk in _linked_relations():
-        rows = list(model._base_manager.filter(**{fk: source}).values_list("pk", flat=True))
+        rows = _movable_rows(model, fk, source, target)
         if rows:
             model._base_manager.filter(pk__in=rows).update(**{fk: target})
             moved[f"{model._meta.label_lower}.{fk}"] = rows

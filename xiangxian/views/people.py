@@ -24,27 +24,10 @@ from xiangxian.exports import KIND as EXPORT_KIND
 from xiangxian.forms import SavedSearchForm, ScreeningForm, XiangxianForm
 from xiangxian.models import SavedSearch, XiangxianMerge
 from xiangxian.services.searches import PARAMS
-
-PAGE_SIZE = 20
-
-
-def _require_registry(request: HttpRequest) -> None:
-    if not selectors.can_see_registry(request.user):
-        raise PermissionDenied
-
-
-def _require_editor(request: HttpRequest) -> None:
-    if not selectors.can_edit(request.user):
-        raise PermissionDenied
-
-
-def _as_pk(value) -> int:
-    """A posted id, or 0 (which matches nothing: a 404, never a 500)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return pk if 0 < pk < 2**63 else 0
+from xiangxian.views._common import PAGE_SIZE
+from xiangxian.views._common import as_pk as _as_pk
+from xiangxian.views._common import require_editor as _require_editor
+from xiangxian.views._common import require_registry as _require_registry
 
 
 def _screening_query(request: HttpRequest) -> str:
@@ -144,6 +127,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_numbers": selectors.can_see_numbers(request.user),
             "duplicates": selectors.possible_duplicates(person) if can_edit else [],
             "merges": selectors.merges_of(person),
+            "records": selectors.records_of(request.user, person),
         },
     )
 

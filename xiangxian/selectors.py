@@ -43,6 +43,11 @@ def can_edit(user: User) -> bool:
     return user.has_role(*EDITOR_ROLES)
 
 
+def can_edit_associations(user: User) -> bool:
+    """Associations are the city's: the office keeps them, county staff read them."""
+    return user.has_role(*NUMBER_ROLES)
+
+
 def can_see_numbers(user: User) -> bool:
     return user.has_role(*NUMBER_ROLES)
 

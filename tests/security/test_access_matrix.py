@@ -30,6 +30,7 @@ from tests.security.world import (
     DEPARTMENT,
     ENTREPRENEURS,
     PEOPLE,
+    REGISTRY,
     SIGNED_IN,
     STAFF,
     TRIAGE,
@@ -46,7 +47,9 @@ CELEBRATION_REQUESTERS = TRIAGE | {"entrepreneur"}
 # A few read-only pages answer a POST as they answer a GET (no require_GET): harmless, since a
 # POST still needs the CSRF token (test_csrf.py) and changes nothing.
 # The registry's editors: the department's staff and administrators (leaders read only).
-XX_EDITORS = frozenset({"dispatcher", "admin"})
+XX_OFFICE = frozenset({"dispatcher", "admin"})
+# County staff keep their county's people too; the associations are the office's.
+XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
 
 # --- pages ----------------------------------------------------------------------------------
@@ -72,40 +75,40 @@ PAGES: dict[str, Route] = {
     "notification-list": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "notification-mark-read": Route(post=SIGNED_IN, ok={"POST": {302}}),
     "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
-    "xiangxian:list": Route(get=STAFF),
-    "xiangxian:export": Route(get=STAFF),
+    "xiangxian:list": Route(get=REGISTRY),
+    "xiangxian:export": Route(get=REGISTRY),
     "xiangxian:create": Route(get=XX_EDITORS, post=XX_EDITORS),
-    "xiangxian:search-save": Route(post=STAFF, ok={"POST": {302}}),
-    "xiangxian:search-open": Route(get=STAFF, kind="saved_search", ok={"GET": {302}}),
+    "xiangxian:search-save": Route(post=REGISTRY, ok={"POST": {302}}),
+    "xiangxian:search-open": Route(get=REGISTRY, kind="saved_search", ok={"GET": {302}}),
     "xiangxian:search-delete": Route(
         post=frozenset({"dispatcher"}),
         kind="saved_search",
         ok={"POST": {302}},
         why="only the one who saved a search deletes it; colleagues get 403",
     ),
-    "xiangxian:detail": Route(get=STAFF, kind="xiangxian"),
+    "xiangxian:detail": Route(get=REGISTRY, kind="xiangxian"),
     "xiangxian:edit": Route(get=XX_EDITORS, post=XX_EDITORS, kind="xiangxian"),
-    "xiangxian:numbers": Route(post=XX_EDITORS, kind="xiangxian", ok={"POST": {200}}),
+    "xiangxian:numbers": Route(post=XX_OFFICE, kind="xiangxian", ok={"POST": {200}}),
     "xiangxian:merge": Route(post=XX_EDITORS, kind="xiangxian"),
     "xiangxian:merge-undo": Route(post=XX_EDITORS, kind="xiangxian_merge"),
-    "xiangxian:service-list": Route(get=STAFF),
+    "xiangxian:service-list": Route(get=REGISTRY),
     "xiangxian:service-create": Route(get=XX_EDITORS, post=XX_EDITORS, kind="xiangxian"),
     "xiangxian:service-edit": Route(get=XX_EDITORS, post=XX_EDITORS, kind="service_record"),
     "xiangxian:service-delete": Route(post=XX_EDITORS, kind="service_record", ok={"POST": {302}}),
-    "xiangxian:contribution-list": Route(get=STAFF),
+    "xiangxian:contribution-list": Route(get=REGISTRY),
     "xiangxian:contribution-create": Route(get=XX_EDITORS, post=XX_EDITORS, kind="xiangxian"),
-    "xiangxian:contribution-detail": Route(get=STAFF, kind="contribution"),
+    "xiangxian:contribution-detail": Route(get=REGISTRY, kind="contribution"),
     "xiangxian:contribution-edit": Route(get=XX_EDITORS, post=XX_EDITORS, kind="contribution"),
     "xiangxian:contribution-attach": Route(post=XX_EDITORS, kind="contribution"),
-    "xiangxian:association-list": Route(get=STAFF),
-    "xiangxian:association-create": Route(get=XX_EDITORS, post=XX_EDITORS),
-    "xiangxian:association-detail": Route(get=STAFF, kind="association"),
-    "xiangxian:association-edit": Route(get=XX_EDITORS, post=XX_EDITORS, kind="association"),
-    "xiangxian:association-member-add": Route(post=XX_EDITORS, kind="association"),
+    "xiangxian:association-list": Route(get=REGISTRY),
+    "xiangxian:association-create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "xiangxian:association-detail": Route(get=REGISTRY, kind="association"),
+    "xiangxian:association-edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="association"),
+    "xiangxian:association-member-add": Route(post=XX_OFFICE, kind="association"),
     "xiangxian:association-member-remove": Route(
-        post=XX_EDITORS, kind="association_membership", ok={"POST": {302}}
+        post=XX_OFFICE, kind="association_membership", ok={"POST": {302}}
     ),
-    "xiangxian:association-officer-set": Route(post=XX_EDITORS, kind="association"),
+    "xiangxian:association-officer-set": Route(post=XX_OFFICE, kind="association"),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),

@@ -7,7 +7,10 @@ Who asks (``PEOPLE``):
 - ``entrepreneur`` — a verified member of enterprise A;
 - ``pending`` — a member of A still waiting for verification (sees nothing of A yet);
 - ``dispatcher``, ``leader``, ``admin`` — the united-front department's staff (see everything);
-- ``handler`` and ``head`` — a handler and the head of department 1.
+- ``handler`` and ``head`` — a handler and the head of department 1;
+- ``county`` — county staff of 江山市 (sees the registry's people from 江山, no appeal here:
+  the world's enterprises are placed in no county);
+- ``village`` — the reporter of a village of 江山市 (sees nothing of these apps).
 
 Enterprise B, its member and department 2 exist only to own things the people above must not
 see. Every object carries a *marker*, a string put in its title, name or text, and the set of
@@ -46,12 +49,16 @@ PEOPLE = (
     "head",
     "leader",
     "admin",
+    "county",
+    "village",
 )
 SIGNED_IN = frozenset(PEOPLE) - {"anonymous"}
 STAFF = frozenset({"dispatcher", "leader", "admin"})
 TRIAGE = frozenset({"dispatcher", "admin"})
 DEPARTMENT = frozenset({"handler", "head"})
 ENTREPRENEURS = frozenset({"entrepreneur", "pending"})
+# Who sees the xiangxian registry's people from 江山 (the world's person is from there).
+REGISTRY = STAFF | {"county"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -271,8 +278,9 @@ def build_world(clock) -> World:
     from xiangxian import services as xiangxian_services
     from xiangxian.models import Sector
 
+    person_hometown = Region.objects.get(code="330881000000")
     person_fields = {
-        "hometown": Region.objects.get(code="330881000000").pk,
+        "hometown": person_hometown.pk,
         "sector": Sector.objects.get(name="医卫").pk,
         "residence_province": "上海市",
         "residence_city": "上海市",
@@ -326,6 +334,30 @@ def build_world(clock) -> World:
     xx_membership = xiangxian_services.association_member_add(
         actor=dispatcher, association=xx_club, xiangxian=xx_kept, joined_on=MONDAY
     )
+    # Someone from another county: the office sees them, 江山's county staff do not.
+    xx_elsewhere = xiangxian_services.xiangxian_create(
+        actor=dispatcher,
+        data={
+            **person_fields,
+            "hometown": Region.objects.get(code="330802000000").pk,
+            "name": "mk-xx-elsewhere 柯城人",
+        },
+    )
+    from portal.services import role_grant
+
+    county = UserFactory(role="county_staff", name="毛县干")
+    role_grant(user=county, role="county_staff", region=person_hometown, actor=None)
+    village_region = Region.objects.get_or_create(
+        code="330881101201",
+        defaults={
+            "name": "峡口村",
+            "level": Region.Level.VILLAGE,
+            "parent": township,
+            "vintage": 2023,
+        },
+    )[0]
+    village = UserFactory(role="village_reporter", name="蓝村报")
+    role_grant(user=village, role="village_reporter", region=village_region, actor=None)
 
     people = {
         "entrepreneur": entrepreneur,
@@ -335,6 +367,8 @@ def build_world(clock) -> World:
         "head": head,
         "leader": leader,
         "admin": admin,
+        "county": county,
+        "village": village,
     }
     sees_a = STAFF | DEPARTMENT | {"entrepreneur"}
     appeal_a_scope = STAFF | DEPARTMENT | {"entrepreneur"}
@@ -392,7 +426,7 @@ def build_world(clock) -> World:
         ],
         "celebration": [
             Obj("own enterprise's request (A)", {"pk": cel_a.pk}, STAFF | {"entrepreneur"}),
-            Obj("other enterprise's approved (B)", {"pk": cel_b.pk}, STAFF | DEPARTMENT),
+            Obj("other enterprise's approved (B)", {"pk": cel_b.pk}, STAFF | DEPARTMENT | {"county"}),
         ],
         # Public: a kiosk and the image of an approved celebration on it; nothing else.
         "screen": [Obj("screen", {"slug": hall.slug}, frozenset(PEOPLE))],
@@ -414,18 +448,19 @@ def build_world(clock) -> World:
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
             Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),
-            Obj("generic file on a contribution", {"pk": generic_on_contribution.pk}, STAFF),
+            Obj("generic file on a contribution", {"pk": generic_on_contribution.pk}, REGISTRY),
         ],
         "xiangxian": [
-            Obj("a current record", {"pk": xx_kept.pk}, STAFF),
+            Obj("a current record", {"pk": xx_kept.pk}, REGISTRY),
+            Obj("a person from another county", {"pk": xx_elsewhere.pk}, STAFF),
             Obj("a record merged away", {"pk": xx_repeat.pk}, frozenset()),
         ],
-        "xiangxian_merge": [Obj("a merge", {"pk": xx_merge.pk}, STAFF)],
-        "saved_search": [Obj("the dispatcher's shared search", {"pk": xx_search.pk}, STAFF)],
-        "service_record": [Obj("a service record", {"pk": xx_service.pk}, STAFF)],
-        "contribution": [Obj("a contribution", {"pk": xx_contribution.pk}, STAFF)],
-        "association": [Obj("an association", {"pk": xx_club.pk}, STAFF)],
-        "association_membership": [Obj("a membership", {"pk": xx_membership.pk}, STAFF)],
+        "xiangxian_merge": [Obj("a merge", {"pk": xx_merge.pk}, REGISTRY)],
+        "saved_search": [Obj("the dispatcher's shared search", {"pk": xx_search.pk}, REGISTRY)],
+        "service_record": [Obj("a service record", {"pk": xx_service.pk}, REGISTRY)],
+        "contribution": [Obj("a contribution", {"pk": xx_contribution.pk}, REGISTRY)],
+        "association": [Obj("an association", {"pk": xx_club.pk}, REGISTRY)],
+        "association_membership": [Obj("a membership", {"pk": xx_membership.pk}, REGISTRY)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -436,7 +471,8 @@ def build_world(clock) -> World:
         "mk-import-cell": {"dispatcher"},
         "mk-import-admin": {"admin"},
         "mk-ent-a": sees_a | {"pending"},  # the applicant named the enterprise himself
-        "mk-ent-b": STAFF | DEPARTMENT,
+        # B's approved light-up day is public: whoever sees it sees B's name.
+        "mk-ent-b": STAFF | DEPARTMENT | {"county"},
         appeal_a.number: appeal_a_scope,
         "mk-appeal-a": appeal_a_scope,
         appeal_b.number: STAFF,
@@ -451,15 +487,16 @@ def build_world(clock) -> World:
         "mk-expert-1": session1_scope,
         "mk-expert-2": STAFF,
         "mk-cel-a": STAFF | {"entrepreneur"},
-        "mk-cel-b": STAFF | DEPARTMENT,
+        "mk-cel-b": STAFF | DEPARTMENT | {"county"},
         "mk-generic-appeal-a": appeal_a_scope,
         "mk-generic-job": {"handler"},
-        "mk-xx-kept": STAFF,
-        "mk-xx-search": STAFF,
-        "mk-xx-service": STAFF,
-        "mk-xx-contribution": STAFF,
-        "mk-generic-contribution": STAFF,
-        "mk-xx-association": STAFF,
+        "mk-xx-kept": REGISTRY,
+        "mk-xx-elsewhere": STAFF,
+        "mk-xx-search": REGISTRY,
+        "mk-xx-service": REGISTRY,
+        "mk-xx-contribution": REGISTRY,
+        "mk-generic-contribution": REGISTRY,
+        "mk-xx-association": REGISTRY,
     }
     return World(
         people=people,

@@ -5,17 +5,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import ScopedQuerySet
 from xiangxian.models.people import REGISTRY_ROLES, Xiangxian
 
 
-class ServiceKindQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The catalogue is read by whoever sees the registry."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role in REGISTRY_ROLES:
-            return self
-        return self.none()
+class ServiceKindQuerySet(ScopedQuerySet):
+    """The catalogue is read by whoever sees the registry."""
+
+    city_wide_roles = REGISTRY_ROLES
 
 
 class ServiceKind(models.Model):

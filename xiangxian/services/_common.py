@@ -19,6 +19,14 @@ def require_editor(actor: User) -> None:
         raise PermissionDenied(_("Only the department's staff change the registry."))
 
 
+def require_association_editor(actor: User) -> None:
+    """Associations are the city's: only the office changes them."""
+    from xiangxian.selectors import can_edit_associations
+
+    if not can_edit_associations(actor):
+        raise PermissionDenied(_("Only the department's staff change the registry."))
+
+
 def money(
     value, *, field: str, errors: dict, required: str | None = None, positive: bool = False
 ) -> Decimal | None:

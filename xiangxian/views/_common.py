@@ -19,6 +19,11 @@ def require_editor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def require_association_editor(request: HttpRequest) -> None:
+    if not selectors.can_edit_associations(request.user):
+        raise PermissionDenied
+
+
 def as_pk(value) -> int:
     """A posted id, or 0 (which matches nothing: a 404, never a 500)."""
     try:

@@ -190,6 +190,10 @@ API: dict[str, Route] = {
     "api:session-answer": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
     "api:session-invite": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
     "api:screen-list": api(get=SIGNED_IN),
+    # An empty body: 400 for the registry's editors; leaders read only.
+    "api:xiangxian-list": api(get=STAFF, post=XX_EDITORS, ok={"POST": {400}}),
+    "api:xiangxian-detail": api(get=STAFF, kind="xiangxian"),
+    "api:xiangxian-stats": api(get=STAFF),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

@@ -373,7 +373,10 @@ def build_world(clock) -> World:
             Obj("own import (dispatcher)", {"pk": own_import.pk}, {"dispatcher"}),
             Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
         ],
-        "import_kind": [Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN)],
+        "import_kind": [
+            Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN),
+            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN),
+        ],
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
             Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),

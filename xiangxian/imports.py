@@ -303,8 +303,10 @@ def check_row(values: dict, vocabulary) -> dict[str, str]:
                     ),
                 }
             }
-    for key in keys:
-        vocabulary.seen[key] = cleaned["name"]
+    # Only a row without a bad cell is one that later rows can repeat.
+    if all(column.key in values for column in COLUMNS):
+        for key in keys:
+            vocabulary.seen[key] = cleaned["name"]
     return {}
 
 

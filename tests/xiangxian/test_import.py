@@ -271,3 +271,11 @@ def test_the_template_imports_as_it_is(client, staff):
     assert response.status_code == 200
     job = checked(client, response.content)
     assert job.rejected == 0, job.report
+
+
+def test_a_rejected_row_is_not_one_that_later_rows_repeat(client, staff):
+    client.force_login(staff)
+    job = checked(client, xlsx([person(1, 标签="没有的标签"), person(2, 手机号="13900000001")]))
+    errors = errors_of(job)
+    assert set(errors) == {2} and set(errors[2]) == {"标签"}
+    assert "没有的标签" in errors[2]["标签"]

@@ -177,6 +177,10 @@ class XiangxianCreateSerializer(serializers.Serializer):
         region = region_by_code(value)
         if region is None:
             raise serializers.ValidationError(_("No region has this statistical code."))
+        if region.level < Region.Level.COUNTY:  # as the form's picker
+            raise serializers.ValidationError(
+                _("Give the hometown down to the county at least (e.g. 江山市).")
+            )
         return region
 
     def validate_sector(self, value):

@@ -7,4 +7,4 @@ class XiangxianConfig(AppConfig):
     verbose_name = _("New xiangxian (新乡贤)")
 
     def ready(self) -> None:
-        from xiangxian import exports, registrations  # noqa: F401  (export kind, registries)
+        from xiangxian import exports, imports, registrations  # noqa: F401  (kinds, registries)

@@ -1,4 +1,4 @@
-"""How the app plugs into the portal (``portal.registry``): its pages and menu entry. Imported
+"""How the app plugs into the portal (``portal.registry``): its pages, API and menu entry. Imported
 once, from ``XiangxianConfig.ready``."""
 
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from portal.registry import NavItem
 from xiangxian.models.people import REGISTRY_ROLES
 
 registry.register_urls("xiangxian.urls")
+registry.register_api("xiangxian.api.urls")
 
 registry.register_menu(
     NavItem(_("Xiangxian"), "xiangxian:list", "person-vcard", REGISTRY_ROLES, order=200),

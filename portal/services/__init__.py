@@ -5,7 +5,12 @@ delivery outbox (``deliveries``), export jobs (``exports``), import jobs (``impo
 requests (``requests``) live in their own modules; everything is importable from here.
 """
 
-from portal.services.audit import audit_personal_view, audit_record, client_ip
+from portal.services.audit import (
+    audit_personal_view,
+    audit_personal_views,
+    audit_record,
+    client_ip,
+)
 from portal.services.deliveries import (
     deliveries_publish,
     deliveries_requeue,
@@ -40,6 +45,7 @@ from portal.services.requests import decide
 __all__ = [
     "Message",
     "audit_personal_view",
+    "audit_personal_views",
     "audit_record",
     "client_ip",
     "decide",

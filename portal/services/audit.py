@@ -44,3 +44,23 @@ def audit_personal_view(*, actor: User, target: models.Model, fields: Iterable[s
         fields=fields,
         request=request,
     )
+
+
+def audit_personal_views(
+    *, actor: User, shown: Iterable[tuple[models.Model, Iterable[str]]], request=None
+) -> list[AuditLog]:
+    """Record that ``actor`` was shown, for each ``(target, fields)``, those fields unmasked:
+    one row per target, written in one query (an API page of people shown in full)."""
+    rows = [
+        AuditLog(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=AuditLog.Action.VIEW_PERSONAL,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_repr=str(target)[:200],
+            fields=list(fields),
+            ip_address=client_ip(request),
+        )
+        for target, fields in shown
+    ]
+    return AuditLog.objects.bulk_create(rows) if rows else []

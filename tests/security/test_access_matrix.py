@@ -114,8 +114,8 @@ PAGES: dict[str, Route] = {
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-download": Route(get=SIGNED_IN, kind="export_job", ok={"GET": {200, 404}}),
     "imports:list": Route(get=SIGNED_IN),
-    "imports:new": Route(get=TRIAGE, post=TRIAGE, ok={"POST": {200}}),
-    "imports:template": Route(get=TRIAGE, kind="import_kind"),
+    "imports:new": Route(get=XX_EDITORS, post=XX_EDITORS, ok={"POST": {200}}),
+    "imports:template": Route(get=XX_EDITORS, kind="import_kind"),
     "imports:job": Route(get=SIGNED_IN, kind="import_job"),
     "imports:job-check": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),
     "imports:job-apply": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),
@@ -211,6 +211,10 @@ API: dict[str, Route] = {
     "api:session-answer": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
     "api:session-invite": api(post=SIGNED_IN, kind="session", ok={"POST": {400, 403, 409}}),
     "api:screen-list": api(get=SIGNED_IN),
+    # An empty body: 400 for the registry's editors; leaders read only.
+    "api:xiangxian-list": api(get=REGISTRY, post=XX_EDITORS, ok={"POST": {400}}),
+    "api:xiangxian-detail": api(get=REGISTRY, kind="xiangxian"),
+    "api:xiangxian-stats": api(get=REGISTRY),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

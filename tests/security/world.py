@@ -426,7 +426,9 @@ def build_world(clock) -> World:
         ],
         "celebration": [
             Obj("own enterprise's request (A)", {"pk": cel_a.pk}, STAFF | {"entrepreneur"}),
-            Obj("other enterprise's approved (B)", {"pk": cel_b.pk}, STAFF | DEPARTMENT | {"county"}),
+            Obj(
+                "other enterprise's approved (B)", {"pk": cel_b.pk}, STAFF | DEPARTMENT | {"county"}
+            ),
         ],
         # Public: a kiosk and the image of an approved celebration on it; nothing else.
         "screen": [Obj("screen", {"slug": hall.slug}, frozenset(PEOPLE))],
@@ -444,7 +446,11 @@ def build_world(clock) -> World:
             Obj("own import (dispatcher)", {"pk": own_import.pk}, {"dispatcher"}),
             Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
         ],
-        "import_kind": [Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN)],
+        "import_kind": [
+            Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN - {"county"}),
+            # County staff import their county's people (a row from elsewhere is rejected).
+            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN),
+        ],
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
             Obj("generic file on the handler's export", {"pk": generic_on_own_job.pk}, {"handler"}),

@@ -142,6 +142,29 @@ def test_the_list_reads_a_flat_number_of_queries(client, make_person, staff):
     assert len(many) == len(few), [q["sql"] for q in many]
 
 
+def test_a_screened_page_of_tagged_people_reads_as_many_queries_for_5_rows_as_for_20(
+    client, make_person, staff
+):
+    """A full page (20 rows, each with tags, sector and hometown shown) costs what 5 cost."""
+    category = TagCategory.objects.create(name="页签")
+    tags = [Tag.objects.create(category=category, name=f"签{n}") for n in range(2)]
+    logged(client, staff)
+
+    def add(count, start):
+        for n in range(start, start + count):
+            tags_set(make_person(name=f"页{n:02}", phone=f"1390000{n:04}"), tags, actor=None)
+
+    params = {"tags": [tags[0].pk], "away": "true", "q": "页"}
+    add(5, 0)
+    client.get("/xiangxian/", params)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/xiangxian/", params).context["page"].object_list) == 5
+    add(25, 5)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/xiangxian/", params).context["page"].object_list) == 20
+    assert len(many) == len(few), [q["sql"] for q in many]
+
+
 def test_a_saved_search_is_opened_by_a_colleague_but_deleted_only_by_its_owner(
     client, doctors, staff, colleague
 ):

@@ -1,0 +1,11 @@
+"""The app's API, mounted under /api/v1/ by ``portal.registry.register_api``."""
+
+from django.urls import path
+
+from xiangxian.api.views import XiangxianStatsView, XiangxianViewSet
+
+routes = [("xiangxian", XiangxianViewSet, "xiangxian")]
+
+urlpatterns = [
+    path("xiangxian/stats/", XiangxianStatsView.as_view(), name="xiangxian-stats"),
+]

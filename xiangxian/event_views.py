@@ -355,8 +355,13 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, _answered_message(invitation))
             return redirect("xiangxian:invitation", token=token)
-        messages.error(request, _("Choose to accept or to decline."))
-        return redirect("xiangxian:invitation", token=token)
+        return _private_page(
+            request, invitation, error=_("Choose to accept or to decline."), status=400
+        )
+    return _private_page(request, invitation)
+
+
+def _private_page(request, invitation: Invitation, *, error: str = "", status: int = 200):
     items, own_changes = selectors.itinerary_of(invitation)
     accepted = invitation.status == InvitationStatus.ACCEPTED
     check_in_url = request.build_absolute_uri(
@@ -373,7 +378,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             "own_changes": own_changes,
             "accepted": accepted,
             "qr": _qr_svg(check_in_url) if accepted else "",
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -391,7 +398,12 @@ def _answered_message(invitation: Invitation) -> str:
 @require_POST
 def invitation_reminders(request: HttpRequest, token: str) -> HttpResponse:
     """The invitee turns reminders off (or on again) on their private page."""
-    _invitation_or_404(token)
-    services.invitation_opt_out(token=token, opted_out=request.POST.get("opted_out") == "1")
+    invitation = _invitation_or_404(token)
+    choice = request.POST.get("opted_out")
+    if choice not in ("0", "1"):
+        return _private_page(
+            request, invitation, error=_("Choose whether you want reminders."), status=400
+        )
+    services.invitation_opt_out(token=token, opted_out=choice == "1")
     messages.success(request, _("Your choice about reminders is saved."))
     return redirect("xiangxian:invitation", token=token)

@@ -491,7 +491,7 @@ def _promote(event: Event) -> list[Invitation]:
     if free <= 0:
         return []
     promoted = list(
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .filter(event=event, status=InvitationStatus.WAITLISTED)
         .select_related("xiangxian__account")
         .order_by("waitlist_position")[:free]

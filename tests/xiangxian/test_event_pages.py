@@ -280,3 +280,32 @@ def test_a_programme_item_for_one_invitee_via_the_page(client, event, invitation
         },
     )
     assert stale.status_code == 409
+
+
+def test_the_event_page_costs_the_same_for_many_invitations(
+    client, event, make_invitee, make_person, staff_user
+):
+    logged(client, staff_user)
+    invitations_send(event=event, actor=staff_user, xiangxian_ids=[make_invitee("甲").pk])
+    url = f"/xiangxian/events/{event.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    people = [make_person(name=f"乡贤{i}") for i in range(15)]
+    sent = invitations_send(
+        event=event,
+        actor=staff_user,
+        xiangxian_ids=[p.pk for p in people],
+        guests=[{"name": "嘉宾", "phone": "13911112222"}],
+    )
+    programme_item_add(
+        event=event,
+        actor=staff_user,
+        data={"starts_at": event.starts_at, "ends_at": event.starts_at, "place": "A", "what": "B"},
+        audience=[i.pk for i in sent.created[:5]],
+    )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.content.decode().count('data-testid="invitation-card"') == 17
+    # One more query at most: the audience of the programme items, prefetched once.
+    assert len(many) <= len(few) + 1, "\n".join(q["sql"][:200] for q in many.captured_queries)

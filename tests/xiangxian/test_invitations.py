@@ -266,3 +266,24 @@ def test_check_in_is_once_and_only_for_those_who_accepted(small_event, staff_use
         invitation_answer(token=invitations[0].token, accept=False)
     with pytest.raises(ValidationError):
         invitation_check_in(event=event, token="nothing", actor=staff_user)
+
+
+def test_a_merge_moves_invitations_and_refuses_two_of_one_event(
+    make_event, make_invitee, make_person, staff_user
+):
+    from xiangxian.services import xiangxian_merge
+
+    kept, repeat, third = make_person(name="甲"), make_person(name="甲"), make_person(name="甲")
+    event, other = make_event(), make_event()
+    _invite(event, [kept, repeat], staff_user)
+    _invite(other, [third], staff_user)
+    with pytest.raises(Conflict):
+        xiangxian_merge(source=repeat, target=kept, actor=staff_user)
+    xiangxian_merge(source=third, target=kept, actor=staff_user)
+    assert Invitation.objects.get(event=other).xiangxian == kept
+    # Undone, the invitation goes back to the record it was made for.
+    from xiangxian.models import XiangxianMerge
+    from xiangxian.services import xiangxian_merge_undo
+
+    xiangxian_merge_undo(merge=XiangxianMerge.objects.get(source=third), actor=staff_user)
+    assert Invitation.objects.get(event=other).xiangxian == third

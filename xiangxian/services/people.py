@@ -28,7 +28,15 @@ from portal.validators import (
     validate_mobile,
     validate_resident_id,
 )
-from xiangxian.models import PROVINCES, Gender, Referral, Sector, Xiangxian, XiangxianMerge
+from xiangxian.models import (
+    PROVINCES,
+    Gender,
+    Invitation,
+    Referral,
+    Sector,
+    Xiangxian,
+    XiangxianMerge,
+)
 
 # The fields a person's form writes, each with its longest text where it is text.
 TEXT_FIELDS = {
@@ -287,7 +295,8 @@ def _linked_relations():
     invitations and whatever is added later move with a merge without being listed here."""
     for relation in Xiangxian._meta.related_objects:
         if relation.related_model in (Xiangxian, XiangxianMerge) or not (
-            relation.many_to_one or relation.one_to_one
+            # Seen from the person, a foreign key to them is one-to-many.
+            relation.one_to_many or relation.one_to_one
         ):
             continue
         yield relation.related_model, relation.field.name
@@ -326,6 +335,14 @@ def xiangxian_merge(
         raise ValidationError({"target": [_("Choose another record to merge with.")]})
     if source.merged_into_id or target.merged_into_id:
         raise Conflict(_("One of the two records is already merged into another."))
+    # One invitation per person and event: two of one event cannot become one person's two.
+    if Invitation.objects.filter(
+        xiangxian=source,
+        event__in=Invitation.objects.filter(xiangxian=target).values("event"),
+    ).exists():
+        raise Conflict(
+            _("Both records are invited to the same event: withdraw one invitation first.")
+        )
     moved: dict[str, list] = {}
     for model, fk in _linked_relations():
         rows = list(model._base_manager.filter(**{fk: source}).values_list("pk", flat=True))

@@ -1,7 +1,7 @@
 """How fast is the xiangxian registry on a big database?
 
     DATABASE_URL=postgres://… .venv/bin/python bench/xiangxian.py [--people 100000] [--calls 20]
-        [--only seed,screening]
+        [--only seed,screening,invitations] [--invitees 1000]
 
 ``seed``: when the registry holds fewer than ``--people`` current records, adds the rest with
 ``bulk_create`` (phone and ID numbers encrypted and their blind indexes computed by the model's
@@ -15,12 +15,17 @@ page as a dispatcher, through ``GET /api/v1/xiangxian/`` as a leader, and the se
 of ``--calls`` requests and the number of queries of one request, at 20 rows and at 5 (the page
 size is set for the count). Goal of issue 15: ≤ 100 ms at 10^5 people, query count flat.
 
+``invitations``: one event, ``--invitees`` people of the registry with portal accounts invited
+in one ``invitations_send`` (goal of issue 15: ≤ 5 s, each invited and notified once), then the
+same send again, which must send nothing. It runs in a transaction rolled back at the end.
+
 Every measurement is a function taking the parsed arguments and returning whether its goals
 were met; ``MEASUREMENTS`` lists them in the order ``main`` runs them. Exit status 0 only when
 every goal chosen is met.
 """
 
 import argparse
+import datetime as dt
 import logging
 import os
 import random
@@ -45,12 +50,22 @@ from django.db import connection, transaction  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from portal.models import Region, Role, Tag, TagCategory, TaggedItem, User  # noqa: E402
+from portal.models import (  # noqa: E402
+    Notification,
+    Region,
+    Role,
+    Tag,
+    TagCategory,
+    TaggedItem,
+    User,
+)
 from portal.paginator import KeysFirstPaginator  # noqa: E402
 from xiangxian import selectors  # noqa: E402
-from xiangxian import views as xiangxian_views  # noqa: E402
-from xiangxian.models import PROVINCES, Referral, Sector, Xiangxian  # noqa: E402
+from xiangxian.models import PROVINCES, Invitation, Referral, Sector, Xiangxian  # noqa: E402
+from xiangxian.services import event_create, invitations_send  # noqa: E402
+from xiangxian.views import people as xiangxian_views  # noqa: E402
 
 GOAL_MS = 100.0
 BATCH = 5_000
@@ -395,10 +410,106 @@ def screening(args) -> bool:
     return ok
 
 
+INVITE_GOAL_S = 5.0
+
+
+class Rollback(Exception):
+    """Ends the invitations measurement's transaction: nothing it wrote is kept."""
+
+
+def _invitees(n: int) -> list[Xiangxian]:
+    stamp = timezone.now().strftime("%H%M%S%f")
+    users = User.objects.bulk_create(
+        [User(username=f"bench-xx-{stamp}-{i}", role=Role.ENTREPRENEUR) for i in range(n)]
+    )
+    hometown = Region.objects.filter(code__startswith="3308").order_by("code").last()
+    sector = Sector.objects.order_by("pk").first()
+    return Xiangxian.objects.bulk_create(
+        [
+            Xiangxian(
+                name=f"测试乡贤{i:04d}",
+                hometown=hometown,
+                sector=sector,
+                residence_province="上海市",
+                residence_city="上海市",
+                account=user,
+            )
+            for i, user in enumerate(users)
+        ]
+    )
+
+
+def _invite_once(n: int) -> bool:
+    actor = User.objects.filter(role=Role.DISPATCHER).first() or User.objects.create(
+        username=f"bench-xx-dispatcher-{timezone.now():%H%M%S%f}", role=Role.DISPATCHER
+    )
+    start = timezone.now() + dt.timedelta(days=10)
+    event = event_create(
+        actor=actor,
+        data={
+            "title": "基准测试：乡贤大会",
+            "kind": "conference",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=8),
+            "venue": "衢州国际会展中心",
+            "capacity": n,
+        },
+    )
+    ids = [person.pk for person in _invitees(n)]
+    before = Notification.objects.filter(kind="xiangxian.invited").count()
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        sent = invitations_send(event=event, actor=actor, xiangxian_ids=ids)
+    seconds = time.perf_counter() - started
+    notified = Notification.objects.filter(kind="xiangxian.invited").count() - before
+    print(
+        f"first send:  {len(sent.created)} invitations, {notified} notifications in "
+        f"{seconds:.2f} s ({len(queries)} queries; goal ≤ {INVITE_GOAL_S:.0f} s)"
+    )
+
+    started = time.perf_counter()
+    again = invitations_send(event=event, actor=actor, xiangxian_ids=ids)
+    second = time.perf_counter() - started
+    notified_again = (
+        Notification.objects.filter(kind="xiangxian.invited").count() - before - notified
+    )
+    print(
+        f"second send: {len(again.created)} invitations, {notified_again} notifications "
+        f"({again.already} invited already) in {second:.2f} s"
+    )
+    once = (
+        len(sent.created) == n
+        and notified == n
+        and not again.created
+        and notified_again == 0
+        and Invitation.objects.filter(event=event).count() == n
+    )
+    print(
+        f"each invited once: {'yes' if once else 'NO'}; time: {'ok' if seconds <= INVITE_GOAL_S else 'SLOW'}"
+    )
+    return once and seconds <= INVITE_GOAL_S
+
+
+def invitations(args) -> bool:
+    """Inviting ``--invitees`` people to one event in one go (goal ≤ 5 s), each once: a second
+    send sends nothing. Runs in a transaction rolled back at the end, so it measures the same
+    work every time (deliveries, rolled back, are never handed to Celery)."""
+    ok = False
+    try:
+        with transaction.atomic():
+            ok = _invite_once(args.invitees)
+            raise Rollback
+    except Rollback:
+        pass
+    return ok
+
+
 # Each measurement: (name, function(args) -> goals met). Others are added here.
 MEASUREMENTS = {
     "seed": seed,
     "screening": screening,
+    "invitations": invitations,
 }
 
 
@@ -407,6 +518,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=100_000, help="seed up to this many")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--calls", type=int, default=20, help="timed requests per case")
+    parser.add_argument("--invitees", type=int, default=1000, help="people invited at once")
     parser.add_argument(
         "--only",
         default=",".join(MEASUREMENTS),

@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.send_session_reminders",
         "schedule": 60 * 60,
     },
+    # Reminders of xiangxian events, the day before and two hours before (each once).
+    "xiangxian-event-reminders": {
+        "task": "xiangxian.tasks.send_event_reminders",
+        "schedule": env_int("EVENT_REMINDER_SWEEP_SECONDS", default=300),
+    },
     # The delivery outbox's catch-up: what the broker or a dead worker left behind.
     "requeue-deliveries": {
         "task": "portal.tasks.requeue_deliveries",

@@ -8,6 +8,8 @@ from xiangxian.models import (
     AssociationMembership,
     AssociationOfficer,
     Contribution,
+    Event,
+    Invitation,
     Sector,
     ServiceKind,
     ServiceRecord,
@@ -34,6 +36,7 @@ class XiangxianAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
     list_select_related = ["sector", "hometown"]
     autocomplete_fields = ["hometown"]
+    raw_id_fields = ["account"]
     exclude = ["merged_into"]
     readonly_fields = ["away", "created_by", "created_at", "updated_at"]
 
@@ -172,3 +175,44 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     list_filter = ["association"]
     list_select_related = ["association", "xiangxian"]
     raw_id_fields = ["xiangxian"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Events are run on the registry's pages (invitations, waitlist, check-in go through the
+    services there); the admin lists them and corrects a typo."""
+
+    list_display = ["title", "kind", "starts_at", "venue", "capacity"]
+    list_filter = ["kind"]
+    search_fields = ["title", "venue"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["organiser_user", "created_by"]
+    readonly_fields = ["capacity", "created_by", "created_at", "updated_at"]
+
+    def save_model(self, request, obj: Event, form, change: bool) -> None:
+        if change:  # a form opened on the pages before this change is refused, not overwriting
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db()
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations, read only: answers come through the private link, check-in at the door.
+    A guest's mobile number shows masked."""
+
+    list_display = ["event", "invitee", "masked_guest_phone", "status", "checked_in_at"]
+    list_filter = ["status"]
+    list_select_related = ["event", "xiangxian"]
+    search_fields = ["event__title", "xiangxian__name", "guest_name"]
+    exclude = ["guest_phone", "token"]
+
+    @admin.display(description=_("invitee"))
+    def invitee(self, obj: Invitation) -> str:
+        return obj.display_name
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -13,3 +13,12 @@ registry.register_api("xiangxian.api.urls")
 registry.register_menu(
     NavItem(_("Xiangxian"), "xiangxian:list", "person-vcard", REGISTRY_ROLES, order=200),
 )
+
+# Notifications of events (会务), stored as "xiangxian.<name>".
+for _name, _label in (
+    ("invited", _("Event invitation")),
+    ("promoted", _("Place confirmed from the waitlist")),
+    ("changed", _("Programme changed")),
+    ("reminder", _("Event reminder")),
+):
+    registry.register_notification_kind("xiangxian", _name, label=_label)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from xiangxian.views import associations, contributions, people, services
+from xiangxian.views import associations, contributions, events, people, services
 
 # /xiangxian/… (namespace "xiangxian")
 patterns = [
@@ -17,6 +17,23 @@ patterns = [
     path("<int:pk>/edit/", people.person_edit, name="edit"),
     path("<int:pk>/numbers/", people.person_numbers, name="numbers"),
     path("<int:pk>/merge/", people.person_merge, name="merge"),
+    # Events (会务)
+    path("events/", events.event_list, name="event-list"),
+    path("events/new/", events.event_create, name="event-create"),
+    path("events/<int:pk>/", events.event_detail, name="event-detail"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event-edit"),
+    path("events/<int:pk>/programme/new/", events.programme_add, name="programme-add"),
+    path("events/programme/<int:pk>/edit/", events.programme_edit, name="programme-edit"),
+    path("events/<int:pk>/invite/", events.event_invite, name="event-invite"),
+    path("events/<int:pk>/check-in/", events.event_check_in, name="event-check-in"),
+    path(
+        "events/invitations/<int:pk>/itinerary/",
+        events.invitation_itinerary_edit,
+        name="invitation-itinerary",
+    ),
+    # The invitee's private page: no sign-in, the token is the secret.
+    path("i/<str:token>/", events.invitation_page, name="invitation"),
+    path("i/<str:token>/reminders/", events.invitation_reminders, name="invitation-reminders"),
     # Services (十项服务)
     path("services/", services.service_list, name="service-list"),
     path("<int:pk>/services/new/", services.service_create, name="service-create"),

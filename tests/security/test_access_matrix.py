@@ -109,6 +109,32 @@ PAGES: dict[str, Route] = {
         post=XX_OFFICE, kind="association_membership", ok={"POST": {302}}
     ),
     "xiangxian:association-officer-set": Route(post=XX_OFFICE, kind="association"),
+    "xiangxian:event-list": Route(get=REGISTRY),
+    "xiangxian:event-create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "xiangxian:event-detail": Route(get=REGISTRY, kind="xx_event"),
+    "xiangxian:event-edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_event"),
+    "xiangxian:programme-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_event"),
+    "xiangxian:programme-edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_programme_item"),
+    "xiangxian:event-invite": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_event"),
+    "xiangxian:event-check-in": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_event"),
+    "xiangxian:invitation-itinerary": Route(get=XX_OFFICE, post=XX_OFFICE, kind="xx_invitation"),
+    # The invitee's private page: no sign-in, its unguessable token is the key; a token that is
+    # no one's is 404 for everyone.
+    "xiangxian:invitation": Route(
+        get=ALL,
+        post=ALL,
+        public=True,
+        kind="xx_private_link",
+        ok={"POST": {302, 400}},
+        why="an invitation's private link needs no sign-in",
+    ),
+    "xiangxian:invitation-reminders": Route(
+        post=ALL,
+        public=True,
+        kind="xx_private_link",
+        ok={"POST": {302, 400}},
+        why="an invitation's private link needs no sign-in",
+    ),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),

@@ -358,6 +358,40 @@ def build_world(clock) -> World:
     )[0]
     village = UserFactory(role="village_reporter", name="蓝村报")
     role_grant(user=village, role="village_reporter", region=village_region, actor=None)
+    # Events (会务): one with a programme item and an invitation of the person kept; another
+    # whose guest's private link anyone holding it may open (public by design).
+    xx_start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
+    event_fields = {
+        "kind": "conference",
+        "starts_at": xx_start,
+        "ends_at": xx_start + dt.timedelta(hours=6),
+        "venue": "衢州国际大酒店",
+        "capacity": 50,
+    }
+    xx_event = xiangxian_services.event_create(
+        actor=dispatcher, data={**event_fields, "title": "mk-xx-event 乡贤大会"}
+    )
+    xx_item = xiangxian_services.programme_item_add(
+        event=xx_event,
+        actor=dispatcher,
+        data={
+            "starts_at": xx_start,
+            "ends_at": xx_start + dt.timedelta(hours=1),
+            "place": "宴会厅",
+            "what": "mk-xx-item 欢迎晚宴",
+        },
+    )
+    xx_invitation = xiangxian_services.invitations_send(
+        event=xx_event, actor=dispatcher, xiangxian_ids=[xx_kept.pk]
+    ).created[0]
+    xx_open_event = xiangxian_services.event_create(
+        actor=dispatcher, data={**event_fields, "title": "乡贤论坛"}
+    )
+    xx_guest = xiangxian_services.invitations_send(
+        event=xx_open_event,
+        actor=dispatcher,
+        guests=[{"name": "mk-xx-guest 嘉宾", "phone": "13911112222"}],
+    ).created[0]
 
     people = {
         "entrepreneur": entrepreneur,
@@ -467,6 +501,13 @@ def build_world(clock) -> World:
         "contribution": [Obj("a contribution", {"pk": xx_contribution.pk}, REGISTRY)],
         "association": [Obj("an association", {"pk": xx_club.pk}, REGISTRY)],
         "association_membership": [Obj("a membership", {"pk": xx_membership.pk}, REGISTRY)],
+        "xx_event": [Obj("an event", {"pk": xx_event.pk}, REGISTRY)],
+        "xx_programme_item": [Obj("a programme item", {"pk": xx_item.pk}, REGISTRY)],
+        "xx_invitation": [Obj("an invitation", {"pk": xx_invitation.pk}, REGISTRY)],
+        "xx_private_link": [
+            Obj("a guest's private link", {"token": xx_guest.token}, frozenset(PEOPLE)),
+            Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -503,6 +544,10 @@ def build_world(clock) -> World:
         "mk-xx-contribution": REGISTRY,
         "mk-generic-contribution": REGISTRY,
         "mk-xx-association": REGISTRY,
+        "mk-xx-event": REGISTRY,
+        "mk-xx-item": REGISTRY,
+        # Whoever holds the guest's link reads the guest's own page (anyone, by design).
+        "mk-xx-guest": frozenset(PEOPLE),
     }
     return World(
         people=people,

@@ -106,3 +106,50 @@ def outsider_of():
         return UserFactory(role=role, department=department)
 
     return make
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_user():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="dispatcher")
+
+
+@pytest.fixture
+def make_event(staff_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiangxian.services import event_create
+
+    def make(**fields):
+        start = timezone.now() + dt.timedelta(days=3)
+        data = {
+            "title": "寓外名医恳谈会",
+            "kind": "conference",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=4),
+            "venue": "衢州国际大酒店",
+            "capacity": 100,
+            "organiser": "市委统战部",
+            **fields,
+        }
+        return event_create(actor=staff_user, data=data)
+
+    return make
+
+
+@pytest.fixture
+def make_invitee(make_person):
+    """A xiangxian with a portal account (so notifications reach them)."""
+    from tests.factories import UserFactory
+
+    def make(name="受邀乡贤", **fields):
+        account = UserFactory(role="entrepreneur")
+        return make_person(name=name, account=account, **fields)
+
+    return make

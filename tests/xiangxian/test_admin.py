@@ -47,3 +47,21 @@ def test_a_change_in_the_admin_bumps_the_version_and_is_audited(admin_client, ma
     assert (person.title, person.version) == ("院长", 2)
     (audit,) = AuditLog.objects.filter(action="update", target_id=str(person.pk))
     assert audit.target_type == "xiangxian.xiangxian" and audit.actor.is_superuser
+
+
+def test_events_and_invitations_in_the_admin(admin_client, make_event, make_person):
+    from xiangxian.services import invitations_send
+
+    event = make_event(title="乡贤大会")
+    invitations_send(
+        event=event,
+        actor=event.created_by,
+        xiangxian_ids=[make_person().pk],
+        guests=[{"name": "嘉宾甲", "phone": "13911112222"}],
+    )
+    assert "乡贤大会" in admin_client.get("/admin/xiangxian/event/").content.decode()
+    page = admin_client.get("/admin/xiangxian/invitation/").content.decode()
+    assert "139****2222" in page and "13911112222" not in page
+    guest = event.invitations.get(guest_name="嘉宾甲")
+    detail = admin_client.get(f"/admin/xiangxian/invitation/{guest.pk}/change/").content.decode()
+    assert "13911112222" not in detail and guest.token not in detail

@@ -8,6 +8,16 @@ from xiangxian.models.associations import (
     Post,
 )
 from xiangxian.models.contributions import Contribution, ContributionKind
+from xiangxian.models.events import (
+    Event,
+    EventKind,
+    EventReminder,
+    Invitation,
+    InvitationStatus,
+    ItineraryChange,
+    ProgrammeItem,
+    ReminderWhich,
+)
 from xiangxian.models.people import (
     HOME_CITY_NAMES,
     HOME_PROVINCE,
@@ -22,6 +32,14 @@ from xiangxian.models.searches import SavedSearch
 from xiangxian.models.services import ServiceKind, ServiceRecord
 
 __all__ = [
+    "Event",
+    "EventKind",
+    "EventReminder",
+    "Invitation",
+    "InvitationStatus",
+    "ItineraryChange",
+    "ProgrammeItem",
+    "ReminderWhich",
     "HOME_CITY_NAMES",
     "HOME_PROVINCE",
     "PROVINCES",

@@ -194,6 +194,16 @@ class Xiangxian(models.Model):
     )
     is_key = models.BooleanField(_("key person (重点人士)"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # The person's own sign-in, when they have one: invitations and changes reach them through
+    # the portal's notifications (e-mail if they chose it); without one, only their private link.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="xiangxian",
+    )
     # A record found to be the same person as another: it stays, pointing at the one kept,
     # so that the merge can be undone.
     merged_into = models.ForeignKey(

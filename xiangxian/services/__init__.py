@@ -12,6 +12,18 @@ from xiangxian.services.contributions import (
     contribution_create,
     contribution_update,
 )
+from xiangxian.services.events import (
+    event_create,
+    event_reminders_sweep,
+    event_update,
+    invitation_answer,
+    invitation_check_in,
+    invitation_itinerary_update,
+    invitation_opt_out,
+    invitations_send,
+    programme_item_add,
+    programme_item_update,
+)
 from xiangxian.services.people import (
     Duplicate,
     DuplicateSuspected,
@@ -30,6 +42,16 @@ from xiangxian.services.records import (
 from xiangxian.services.searches import saved_search_delete, saved_search_save
 
 __all__ = [
+    "event_create",
+    "event_reminders_sweep",
+    "event_update",
+    "invitation_answer",
+    "invitation_check_in",
+    "invitation_itinerary_update",
+    "invitation_opt_out",
+    "invitations_send",
+    "programme_item_add",
+    "programme_item_update",
     "Duplicate",
     "DuplicateSuspected",
     "association_create",

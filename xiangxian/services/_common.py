@@ -19,11 +19,11 @@ def require_editor(actor: User) -> None:
         raise PermissionDenied(_("Only the department's staff change the registry."))
 
 
-def require_association_editor(actor: User) -> None:
-    """Associations are the city's: only the office changes them."""
-    from xiangxian.selectors import can_edit_associations
+def require_office_editor(actor: User) -> None:
+    """Associations and events are the city's: only the office changes them."""
+    from xiangxian.selectors import can_edit_city_records
 
-    if not can_edit_associations(actor):
+    if not can_edit_city_records(actor):
         raise PermissionDenied(_("Only the department's staff change the registry."))
 
 

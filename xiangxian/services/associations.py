@@ -21,7 +21,7 @@ from xiangxian.models import (
     Post,
     Xiangxian,
 )
-from xiangxian.services._common import date_of, require_association_editor
+from xiangxian.services._common import date_of, require_office_editor
 
 FIELDS = ("name", "founded_on", "description")
 
@@ -56,7 +56,7 @@ def association_create(
     *, actor: User, name: str, founded_on: dt.date | str | None = None, description: str = ""
 ) -> Association:
     """Enter an association; its name is unique."""
-    require_association_editor(actor)
+    require_office_editor(actor)
     cleaned = _clean(name=name, founded_on=founded_on, description=description)
     if Association.objects.filter(name=cleaned["name"]).exists():
         raise _name_taken()
@@ -82,7 +82,7 @@ def association_update(
     founded_on: dt.date | str | None = None,
     description: str = "",
 ) -> Association:
-    require_association_editor(actor)
+    require_office_editor(actor)
     cleaned = _clean(name=name, founded_on=founded_on, description=description)
     if Association.objects.filter(name=cleaned["name"]).exclude(pk=association.pk).exists():
         raise _name_taken()
@@ -116,7 +116,7 @@ def association_member_add(
     joined_on: dt.date | str | None,
 ) -> AssociationMembership:
     """Make ``xiangxian`` a member; a person is a member of an association once."""
-    require_association_editor(actor)
+    require_office_editor(actor)
     errors: dict[str, list[str]] = {}
     joined = date_of(
         joined_on, field="joined_on", errors=errors, required=_("Enter the day they joined.")
@@ -148,7 +148,7 @@ def association_member_add(
 @transaction.atomic
 def association_member_remove(*, actor: User, membership: AssociationMembership) -> None:
     """Take a member off the list; their open posts in the association end today."""
-    require_association_editor(actor)
+    require_office_editor(actor)
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -185,7 +185,7 @@ def association_officer_set(
     """Put ``xiangxian`` in ``post`` for a term (open-ended without ``term_end``). A person not
     yet a member becomes one on the term's first day. For a post held by one person at a time
     (会长, 秘书长) the current holder's term ends the day before the new term starts."""
-    require_association_editor(actor)
+    require_office_editor(actor)
     errors: dict[str, list[str]] = {}
     if post not in Post.values:
         errors["post"] = [_("Choose one of the listed posts.")]

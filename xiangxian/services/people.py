@@ -29,7 +29,15 @@ from portal.validators import (
     validate_mobile,
     validate_resident_id,
 )
-from xiangxian.models import PROVINCES, Gender, Referral, Sector, Xiangxian, XiangxianMerge
+from xiangxian.models import (
+    PROVINCES,
+    Gender,
+    Invitation,
+    Referral,
+    Sector,
+    Xiangxian,
+    XiangxianMerge,
+)
 from xiangxian.models.people import CITY_REGISTRY_ROLES
 
 # The fields a person's form writes, each with its longest text where it is text.
@@ -367,6 +375,14 @@ def xiangxian_merge(
         raise ValidationError({"target": [_("Choose another record to merge with.")]})
     if source.merged_into_id or target.merged_into_id:
         raise Conflict(_("One of the two records is already merged into another."))
+    # One invitation per person and event: two of one event cannot become one person's two.
+    if Invitation.objects.filter(
+        xiangxian=source,
+        event__in=Invitation.objects.filter(xiangxian=target).values("event"),
+    ).exists():
+        raise Conflict(
+            _("Both records are invited to the same event: withdraw one invitation first.")
+        )
     moved: dict[str, list] = {}
     for model, fk in _linked_relations():
         rows = _movable_rows(model, fk, source, target)

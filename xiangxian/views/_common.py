@@ -19,8 +19,8 @@ def require_editor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def require_association_editor(request: HttpRequest) -> None:
-    if not selectors.can_edit_associations(request.user):
+def require_office_editor(request: HttpRequest) -> None:
+    if not selectors.can_edit_city_records(request.user):
         raise PermissionDenied
 
 

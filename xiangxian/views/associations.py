@@ -14,7 +14,7 @@ from portal.forms import copy_errors
 from xiangxian import selectors, services
 from xiangxian.forms import AssociationForm, MemberAddForm, OfficerForm
 from xiangxian.models import Association, Xiangxian
-from xiangxian.views._common import require_association_editor, require_registry
+from xiangxian.views._common import require_office_editor, require_registry
 
 
 @login_required
@@ -26,7 +26,7 @@ def association_list(request: HttpRequest) -> HttpResponse:
         "xiangxian/associations/list.html",
         {
             "associations": selectors.associations(request.user),
-            "can_edit": selectors.can_edit_associations(request.user),
+            "can_edit": selectors.can_edit_city_records(request.user),
             "tab": "associations",
         },
     )
@@ -47,7 +47,7 @@ def _detail(request, association, *, member_form=None, officer_form=None, status
             "association": association,
             "officers": selectors.association_officers(request.user, association),
             "members": selectors.association_members(request.user, association),
-            "can_edit": selectors.can_edit_associations(request.user),
+            "can_edit": selectors.can_edit_city_records(request.user),
             "member_form": member_form or MemberAddForm(initial={"joined_on": today}),
             "officer_form": officer_form
             or OfficerForm(members=_members(request, association), initial={"term_start": today}),
@@ -75,7 +75,7 @@ def _form_page(request, form, *, association=None, status=200) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def association_create(request: HttpRequest) -> HttpResponse:
-    require_association_editor(request)
+    require_office_editor(request)
     if request.method == "GET":
         return _form_page(request, AssociationForm())
     form = AssociationForm(request.POST)
@@ -93,7 +93,7 @@ def association_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_association_editor(request)
+    require_office_editor(request)
     association = selectors.association_for(request.user, pk)
     if request.method == "GET":
         initial = {name: getattr(association, name) for name in services.associations.FIELDS}
@@ -115,7 +115,7 @@ def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def association_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    require_association_editor(request)
+    require_office_editor(request)
     association = selectors.association_for(request.user, pk)
     form = MemberAddForm(request.POST)
     if form.is_valid():
@@ -145,7 +145,7 @@ def association_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def association_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    require_association_editor(request)
+    require_office_editor(request)
     membership = selectors.membership_for(request.user, pk)
     services.association_member_remove(actor=request.user, membership=membership)
     messages.success(
@@ -157,7 +157,7 @@ def association_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def association_officer_set(request: HttpRequest, pk: int) -> HttpResponse:
-    require_association_editor(request)
+    require_office_editor(request)
     association = selectors.association_for(request.user, pk)
     form = OfficerForm(request.POST, members=_members(request, association))
     if form.is_valid():

@@ -1,0 +1,11 @@
+"""Celery tasks of the registry: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from xiangxian.services import events
+
+
+@shared_task
+def send_event_reminders() -> int:
+    """The reminders of events due now (beat runs it every few minutes); each sent once."""
+    return events.event_reminders_sweep()

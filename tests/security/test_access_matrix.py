@@ -241,6 +241,8 @@ API: dict[str, Route] = {
     "api:xiangxian-list": api(get=REGISTRY, post=XX_EDITORS, ok={"POST": {400}}),
     "api:xiangxian-detail": api(get=REGISTRY, kind="xiangxian"),
     "api:xiangxian-stats": api(get=REGISTRY),
+    "api:xiangxian-event-list": api(get=REGISTRY),
+    "api:xiangxian-event-detail": api(get=REGISTRY, kind="xx_event"),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

@@ -113,8 +113,8 @@ def test_a_row_has_the_contract_shape(client, people, staff, famous):
     row = body["results"][0]
     assert {"id", "name", "sector", "hometown", "away", "tags", "phone"} <= set(row)
     assert row["hometown"] == {"code": "330881101000", "name": "大陈乡"}
-    assert row["sector"]["name"] == "医卫" and row["away"] is True
-    assert [tag["name"] for tag in row["tags"]] == ["名医", "院士"]  # the category's order
+    assert row["sector"] == "医卫" and row["away"] is True
+    assert row["tags"] == ["名医", "院士"]  # the category's order
 
 
 def test_staff_see_numbers_in_full_and_each_full_view_is_audited(client, people, staff):
@@ -213,7 +213,7 @@ def test_staff_enter_a_person_as_on_the_page(client, staff, person_data, jiangsh
     assert response["Location"].endswith(f"/api/v1/xiangxian/{person.pk}/")
     assert (person.name, person.hometown, person.created_by) == ("徐明远", jiangshan, staff)
     assert person.phone_hash and person.id_number_hash
-    assert [tag["name"] for tag in body["tags"]] == ["院士"]
+    assert body["tags"] == ["院士"]
     assert AuditLog.objects.filter(
         action="create", target_type="xiangxian.xiangxian", target_id=str(person.pk)
     ).exists()

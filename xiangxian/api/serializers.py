@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.serializers import IdNameSerializer
 from portal.masking import mask_mobile
 from portal.models import Region, Tag
-from xiangxian.models import Sector, Xiangxian
+from xiangxian.models import Event, Sector, Xiangxian
 from xiangxian.selectors import Screening
 
 TRUE_FALSE = [("true", "true"), ("false", "false")]
@@ -91,7 +90,8 @@ class XiangxianRowSerializer(serializers.ModelSerializer):
     """One row of the list: only what ``screen`` joins and the page's tags (read at once for
     the page); the phone in full where the context says the caller may see it."""
 
-    sector = IdNameSerializer(read_only=True)
+    # The sector and tags by name, as they read on the page (the filters take names or ids).
+    sector = serializers.CharField(source="sector.name", read_only=True)
     hometown = CodeNameSerializer(read_only=True)
     key = serializers.BooleanField(source="is_key", read_only=True)
     tags = serializers.SerializerMethodField()
@@ -104,9 +104,9 @@ class XiangxianRowSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "sector", "hometown", "away", "key", "tags", "phone"]
         read_only_fields = fields
 
-    @extend_schema_field(IdNameSerializer(many=True))
-    def get_tags(self, person: Xiangxian) -> list[dict]:
-        return [{"id": tag.pk, "name": tag.name} for tag in getattr(person, "tag_list", [])]
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, person: Xiangxian) -> list[str]:
+        return [tag.name for tag in getattr(person, "tag_list", [])]
 
     def get_phone(self, person: Xiangxian) -> str:
         return person.phone if self.context.get("full_numbers") else mask_mobile(person.phone)
@@ -222,3 +222,31 @@ class XiangxianStatsSerializer(serializers.Serializer):
     away = serializers.IntegerField(help_text=_("People living away (寓外)."))
     by_sector = SectorCountSerializer(many=True)
     services = ServiceFigureSerializer(many=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event with its invitations counted (``selectors.with_counts``)."""
+
+    invited = serializers.IntegerField(read_only=True)
+    accepted = serializers.IntegerField(read_only=True)
+    waitlisted = serializers.IntegerField(read_only=True)
+    declined = serializers.IntegerField(read_only=True)
+    checked_in = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "capacity",
+            "invited",
+            "accepted",
+            "waitlisted",
+            "declined",
+            "checked_in",
+        ]
+        read_only_fields = fields

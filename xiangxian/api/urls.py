@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from xiangxian.api.views import XiangxianStatsView, XiangxianViewSet
+from xiangxian.api.views import EventViewSet, XiangxianStatsView, XiangxianViewSet
 
-routes = [("xiangxian", XiangxianViewSet, "xiangxian")]
+routes = [
+    ("xiangxian/events", EventViewSet, "xiangxian-event"),
+    ("xiangxian", XiangxianViewSet, "xiangxian"),
+]
 
 urlpatterns = [
     path("xiangxian/stats/", XiangxianStatsView.as_view(), name="xiangxian-stats"),

@@ -23,6 +23,7 @@ from portal.services import audit_personal_views
 from xiangxian import selectors, services
 from xiangxian.api.serializers import (
     DuplicateErrorSerializer,
+    EventSerializer,
     ScreeningParamsSerializer,
     XiangxianCreateSerializer,
     XiangxianDetailSerializer,
@@ -176,6 +177,31 @@ class XiangxianViewSet(
         return self._detail(
             request, person, status.HTTP_201_CREATED, headers={"Location": location}
         )
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Events (会务) in the caller's scope, latest first, with their invitations counted."""
+
+    serializer_class = EventSerializer
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return selectors.with_counts(selectors.events_for(self.request.user))
+
+    @extend_schema(
+        summary="Events, latest first, with capacity and invitations by answer",
+        responses={200: EventSerializer(many=True), 403: _error("Roles outside the registry.")},
+    )
+    def list(self, request, *args, **kwargs):
+        _require_registry(request.user)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="One event with capacity and invitations by answer",
+        responses={200: EventSerializer, 404: _error("No such event in the caller's scope.")},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 class XiangxianStatsView(APIView):

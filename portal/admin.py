@@ -12,6 +12,8 @@ from portal.models import (
     Delivery,
     Department,
     ExportJob,
+    ImportJob,
+    ImportMapping,
     Notification,
     NotificationPreference,
     Region,
@@ -237,6 +239,73 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Import jobs, to see what is waiting, running or failed and why, and the counts; read-only.
+    The uploaded sheet and its rejected rows are downloaded by their owner from the import's
+    page only (they hold personal data)."""
+
+    list_display = [
+        "uploaded_at",
+        "uploaded_by",
+        "kind",
+        "status",
+        "mode",
+        "rows_total",
+        "created",
+        "rejected",
+        "attempts",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["uploaded_by__username", "kind", "name"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["uploaded_by"]
+    fields = [
+        "uploaded_by",
+        "uploaded_at",
+        "kind",
+        "name",
+        "size",
+        "status",
+        "mode",
+        "rows_total",
+        "progress",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "error",
+        "attempts",
+        "queued_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """The header mappings remembered per person and kind; deleting one makes the next import of
+    that sheet ask again."""
+
+    list_display = ["user", "kind", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "kind"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "kind", "mapping", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -18,7 +18,7 @@ from portal.exceptions import Conflict
 from portal.forms import copy_errors
 from portal.paginator import KeysFirstPaginator
 from xiangxian import selectors, services
-from xiangxian.event_forms import (
+from xiangxian.forms.events import (
     CheckInForm,
     EventForm,
     InviteForm,

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from xiangxian.services import events
+from xiangxian.services import event_reminders
 
 
 @shared_task
 def send_event_reminders() -> int:
     """The reminders of events due now (beat runs it every few minutes); each sent once."""
-    return events.event_reminders_sweep()
+    return event_reminders.event_reminders_sweep()

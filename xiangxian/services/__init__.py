@@ -12,17 +12,19 @@ from xiangxian.services.contributions import (
     contribution_create,
     contribution_update,
 )
+from xiangxian.services.event_reminders import event_reminders_sweep
 from xiangxian.services.events import (
     event_create,
-    event_reminders_sweep,
     event_update,
-    invitation_answer,
-    invitation_check_in,
     invitation_itinerary_update,
-    invitation_opt_out,
-    invitations_send,
     programme_item_add,
     programme_item_update,
+)
+from xiangxian.services.invitations import (
+    invitation_answer,
+    invitation_check_in,
+    invitation_opt_out,
+    invitations_send,
 )
 from xiangxian.services.people import (
     Duplicate,

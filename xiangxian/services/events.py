@@ -1,5 +1,5 @@
-"""Writes of events (会务): the event and its programme, invitations sent in bulk, answers through
-the private link with a waitlist, check-in, itinerary changes and the reminders.
+"""Writes of events (会务): the event, its programme and the itineraries' changes; invitations,
+answers and check-in are in ``invitations``, the reminders in ``event_reminders``.
 
 Every staff write is audited in its own transaction. An invitee with a portal account
 (``Xiangxian.account``) is told through the portal's notifications, each message once (a key);
@@ -14,32 +14,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.bulk import insert_rows
 from portal.exceptions import Conflict
 from portal.models import AuditLog, User
 from portal.services import audit_record
 from portal.services.notifications import Message, notify_many
-from portal.validators import clean_text, normalize_mobile, validate_mobile
+from portal.validators import clean_text
 from xiangxian.models import (
     Event,
     EventKind,
-    EventReminder,
     Invitation,
     InvitationStatus,
     ItineraryChange,
     ProgrammeItem,
     ReminderWhich,
-    Xiangxian,
 )
 
 KIND_INVITED = "xiangxian.invited"
@@ -174,7 +170,10 @@ def event_update(*, event: Event | int, actor: User, data: Mapping, version: int
         locked.refresh_from_db()
         audit_record(actor=actor, action=AuditLog.Action.UPDATE, target=locked, fields=changed)
         if "capacity" in changed:
-            _promote(locked)
+            # More places: the waitlist moves up (invitations build on events, so imported here).
+            from xiangxian.services.invitations import waitlist_promote
+
+            waitlist_promote(locked)
     return locked
 
 
@@ -354,339 +353,3 @@ def invitation_itinerary_update(
                 change, Invitation.objects.filter(pk=locked.pk), what=_("hotel, transport, seat")
             )
     return change
-
-
-# --- inviting ---------------------------------------------------------------------------------
-
-
-@dataclass
-class InvitationsSent:
-    """What ``invitations_send`` did: the invitations created now, how many people were
-    invited already (and not sent anything again), and how many were notified."""
-
-    created: list[Invitation]
-    already: int
-    notified: int
-
-
-def _clean_guests(guests: Sequence[Mapping]) -> list[tuple[str, str]]:
-    cleaned, problems = [], []
-    for number, guest in enumerate(guests, start=1):
-        name = (guest.get("name") or "").strip()
-        phone = (guest.get("phone") or "").strip()
-        if not name or len(name) > 50:
-            problems.append(
-                _("Guest %(n)d: enter a name of at most 50 characters.") % {"n": number}
-            )
-            continue
-        try:
-            validate_mobile(phone)
-        except ValidationError:
-            problems.append(
-                _("Guest %(n)d: enter a valid 11-digit mainland China mobile number.")
-                % {"n": number}
-            )
-            continue
-        cleaned.append((name, normalize_mobile(phone)))
-    if problems:
-        raise ValidationError({"guests": problems})
-    return cleaned
-
-
-def invitations_send(
-    *,
-    event: Event | int,
-    actor: User,
-    xiangxian_ids: Iterable[int] = (),
-    guests: Sequence[Mapping] = (),
-) -> InvitationsSent:
-    """Invite people of the registry (by id) and guests (``{"name", "phone"}``) in one go.
-
-    Everyone is invited once: someone invited already is skipped and told nothing again. The
-    invitations are written in one statement and each new invitee with an account gets one
-    notification; a fixed number of queries whatever the number of people.
-    """
-    guest_rows = _clean_guests(guests)
-    wanted = {int(pk) for pk in xiangxian_ids}
-    pk = event.pk if isinstance(event, Event) else event
-    phone_field = Invitation._meta.get_field("guest_phone")
-    now = timezone.now()
-    with transaction.atomic():
-        # Two colleagues sending at once are taken one after the other: nobody twice.
-        event = Event.objects.select_for_update().get(pk=pk)
-        invited = set(
-            Invitation.objects.filter(event=event, xiangxian_id__in=wanted).values_list(
-                "xiangxian_id", flat=True
-            )
-        )
-        people = dict(
-            Xiangxian.objects.current()
-            .filter(pk__in=wanted - invited)
-            .values_list("pk", "account_id")
-        )
-        hashes = {phone_field.blind_index_for(phone): (name, phone) for name, phone in guest_rows}
-        guests_invited = set(
-            Invitation.objects.filter(event=event, guest_phone_hash__in=hashes).values_list(
-                "guest_phone_hash", flat=True
-            )
-        )
-        new = [
-            Invitation(event=event, xiangxian_id=person, invited_by=actor, invited_at=now)
-            for person in sorted(people)
-        ]
-        new += [
-            Invitation(
-                event=event, guest_name=name, guest_phone=phone, invited_by=actor, invited_at=now
-            )
-            for digest, (name, phone) in hashes.items()
-            if digest not in guests_invited
-        ]
-        if not new:
-            return InvitationsSent(
-                created=[], already=len(invited) + len(guests_invited), notified=0
-            )
-        Invitation.objects.bulk_create(new)
-        users = User.objects.filter(
-            pk__in={a for a in people.values() if a is not None}, is_active=True
-        ).in_bulk()
-        title = _("You are invited: %(title)s") % {"title": event.title}
-        body = _("%(when)s at %(venue)s. Open the link to answer.") % {
-            "when": _when(event.starts_at),
-            "venue": event.venue,
-        }
-        messages = [
-            Message(
-                recipients=[users[people[invitation.xiangxian_id]]],
-                kind=KIND_INVITED,
-                title=title,
-                body=body,
-                url=private_link(invitation.token),
-                target=invitation,
-                key=f"xiangxian.invited:{invitation.pk}",
-            )
-            for invitation in new
-            if invitation.xiangxian_id is not None and people[invitation.xiangxian_id] in users
-        ]
-        notified = len(notify_many(messages)) if messages else 0
-        audit_record(
-            actor=actor,
-            action=AuditLog.Action.UPDATE,
-            target=event,
-            fields=["invitations"],
-            note=_("invited %(count)d people") % {"count": len(new)},
-        )
-    return InvitationsSent(
-        created=new, already=len(invited) + len(guests_invited), notified=notified
-    )
-
-
-# --- answering, the waitlist, check-in --------------------------------------------------------
-
-
-def _promote(event: Event) -> list[Invitation]:
-    """Fill the event's free places from the waitlist, in order; each one promoted is told.
-    The caller holds the event's lock."""
-    accepted = Invitation.objects.filter(event=event, status=InvitationStatus.ACCEPTED).count()
-    free = event.capacity - accepted
-    if free <= 0:
-        return []
-    promoted = list(
-        Invitation.objects.select_for_update(of=("self",))
-        .filter(event=event, status=InvitationStatus.WAITLISTED)
-        .select_related("xiangxian__account")
-        .order_by("waitlist_position")[:free]
-    )
-    if not promoted:
-        return []
-    now = timezone.now()
-    Invitation.objects.filter(pk__in=[i.pk for i in promoted]).update(
-        status=InvitationStatus.ACCEPTED, waitlist_position=None, answered_at=now
-    )
-    title = _("A place is free for you: %(title)s") % {"title": event.title}
-    messages = []
-    for invitation in promoted:
-        invitation.status, invitation.waitlist_position = InvitationStatus.ACCEPTED, None
-        account = invitation.xiangxian.account if invitation.xiangxian_id else None
-        if account is not None and account.is_active:
-            messages.append(
-                Message(
-                    recipients=[account],
-                    kind=KIND_PROMOTED,
-                    title=title,
-                    body=_("You were on the waitlist; your place is confirmed."),
-                    url=private_link(invitation.token),
-                    target=invitation,
-                    key=f"xiangxian.promoted:{invitation.pk}:{now:%Y%m%d%H%M%S%f}",
-                )
-            )
-    if messages:
-        notify_many(messages)
-    return promoted
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    if not token or len(token) > 64:
-        return None
-    return Invitation.objects.select_related("event", "xiangxian").filter(token=token).first()
-
-
-def invitation_answer(*, token: str, accept: bool) -> Invitation:
-    """Answer an invitation through its private link. Accepting when the event is full puts the
-    invitee on the waitlist (last place); declining an accepted place gives it to the first on
-    the waitlist. Answering the same way twice changes nothing. Raises
-    ``Invitation.DoesNotExist`` for an unknown token, ``Conflict`` after check-in or the end."""
-    with transaction.atomic():
-        found = Invitation.objects.filter(token=token).values_list("pk", "event_id").first()
-        if found is None:
-            raise Invitation.DoesNotExist
-        pk, event_id = found
-        event = Event.objects.select_for_update().get(pk=event_id)
-        invitation = Invitation.objects.select_for_update().get(pk=pk)
-        if event.ends_at < timezone.now():
-            raise Conflict(_("This event is over; the answer can no longer change."))
-        if invitation.checked_in_at is not None:
-            raise Conflict(_("You have checked in already; the answer can no longer change."))
-        status = invitation.status
-        if accept:
-            if status in (InvitationStatus.ACCEPTED, InvitationStatus.WAITLISTED):
-                return invitation
-            accepted = Invitation.objects.filter(
-                event=event, status=InvitationStatus.ACCEPTED
-            ).count()
-            if accepted < event.capacity:
-                invitation.status, invitation.waitlist_position = InvitationStatus.ACCEPTED, None
-            else:
-                last = Invitation.objects.filter(event=event).aggregate(
-                    last=Max("waitlist_position")
-                )["last"]
-                invitation.status = InvitationStatus.WAITLISTED
-                invitation.waitlist_position = (last or 0) + 1
-        else:
-            if status == InvitationStatus.DECLINED:
-                return invitation
-            invitation.status, invitation.waitlist_position = InvitationStatus.DECLINED, None
-        invitation.answered_at = timezone.now()
-        invitation.save(update_fields=["status", "waitlist_position", "answered_at"])
-        if status == InvitationStatus.ACCEPTED and not accept:
-            _promote(event)
-    return invitation
-
-
-def invitation_opt_out(*, token: str, opted_out: bool) -> Invitation:
-    """The invitee's own choice, on their private page: no reminders (or reminders again)."""
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(token=token)
-        if invitation.opted_out != opted_out:
-            invitation.opted_out = opted_out
-            invitation.save(update_fields=["opted_out"])
-    return invitation
-
-
-@dataclass
-class CheckIn:
-    invitation: Invitation
-    first_time: bool
-
-
-def invitation_check_in(*, event: Event, token: str, actor: User) -> CheckIn:
-    """Staff check an invitee in by the token of their QR code. Checking in twice records the
-    first time only; only an accepted invitation of this event checks in."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .filter(event=event, token=(token or "").strip()[:64])
-            .first()
-        )
-        if invitation is None:
-            raise ValidationError({"token": [_("No invitation of this event has this code.")]})
-        if invitation.status != InvitationStatus.ACCEPTED:
-            raise ValidationError(
-                {"token": [_("Only someone who accepted the invitation can check in.")]}
-            )
-        if invitation.checked_in_at is not None:
-            return CheckIn(invitation, first_time=False)
-        invitation.checked_in_at = timezone.now()
-        invitation.save(update_fields=["checked_in_at"])
-        audit_record(
-            actor=actor,
-            action=AuditLog.Action.UPDATE,
-            target=invitation,
-            fields=["checked_in_at"],
-        )
-    return CheckIn(invitation, first_time=True)
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-SWEEP_BATCH = 2000
-
-
-def event_reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH) -> int:
-    """Send every reminder due at ``now``: the day before and two hours before the start, once
-    each, to accepted invitees with an account who did not opt out. None for an event that had
-    begun when it was entered. Each is claimed by inserting its ``EventReminder`` row (a unique
-    key), so two sweeps at once or a retried one send nothing twice. Returns how many were
-    sent."""
-    now = now or timezone.now()
-    sent = 0
-    for which, lead in REMINDER_LEAD.items():
-        window = Q(event__starts_at__gt=now, event__starts_at__lte=now + lead)
-        if which == ReminderWhich.DAY_BEFORE:
-            # Within two hours of the start the two-hours reminder says it all.
-            window &= Q(event__starts_at__gt=now + REMINDER_LEAD[ReminderWhich.TWO_HOURS])
-        due = (
-            Invitation.objects.filter(
-                window,
-                status=InvitationStatus.ACCEPTED,
-                opted_out=False,
-                event__created_at__lt=F("event__starts_at"),
-                xiangxian__account__is_active=True,
-            )
-            .exclude(Exists(EventReminder.objects.filter(invitation=OuterRef("pk"), which=which)))
-            .order_by("pk")
-        )
-        while True:
-            with transaction.atomic():
-                rows = list(
-                    due.values_list(
-                        "pk", "token", "xiangxian__account", "event__title", "event__starts_at"
-                    )[:batch_size]
-                )
-                if not rows:
-                    break
-                sent += _remind(rows, which, now)
-            if len(rows) < batch_size:
-                break
-    return sent
-
-
-def _remind(rows: list[tuple], which: str, now: dt.datetime) -> int:
-    claims = [EventReminder(invitation_id=row[0], which=which, sent_at=now) for row in rows]
-    if connection.vendor == "postgresql":
-        claimed = {
-            pk for (pk,) in insert_rows(claims, skip_conflicts=True, returning=("invitation",))
-        }
-    else:  # SQLite takes one writer at a time: what this transaction read is its own
-        EventReminder.objects.bulk_create(claims, ignore_conflicts=True)
-        claimed = {row[0] for row in rows}
-    users = User.objects.in_bulk({row[2] for row in rows if row[0] in claimed})
-    messages = []
-    for pk, token, account, title, starts_at in rows:
-        if pk not in claimed or account not in users:
-            continue
-        values = {"title": title, "when": _when(starts_at)}
-        if which == ReminderWhich.DAY_BEFORE:
-            text = _("Reminder: %(title)s begins on %(when)s") % values
-        else:
-            text = _("Reminder: %(title)s begins at %(when)s, in two hours") % values
-        messages.append(
-            Message(
-                recipients=[users[account]],
-                kind=KIND_REMINDER,
-                title=text,
-                url=private_link(token),
-                key=f"xiangxian.reminder:{pk}:{which}",
-            )
-        )
-    notify_many(messages)
-    return len(messages)

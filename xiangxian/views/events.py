@@ -26,7 +26,7 @@ from xiangxian.forms.events import (
     ProgrammeItemForm,
 )
 from xiangxian.models import Invitation, InvitationStatus, ProgrammeItem, Xiangxian
-from xiangxian.services.events import invitation_for_token
+from xiangxian.services.invitations import invitation_for_token
 
 PAGE_SIZE = 20
 INVITATIONS_PAGE_SIZE = 50

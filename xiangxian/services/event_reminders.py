@@ -1,0 +1,103 @@
+"""The reminders of events, the day before and two hours before: each sent once (a row claimed
+under a unique key), to accepted invitees who did not opt out, never for an event entered after
+it began."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.bulk import insert_rows
+from portal.models import User
+from portal.services.notifications import Message, notify_many
+from xiangxian.models import (
+    EventReminder,
+    Invitation,
+    InvitationStatus,
+    ReminderWhich,
+)
+from xiangxian.services.events import (
+    KIND_REMINDER,
+    REMINDER_LEAD,
+    _when,
+    private_link,
+)
+
+# --- reminders --------------------------------------------------------------------------------
+
+SWEEP_BATCH = 2000
+
+
+def event_reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH) -> int:
+    """Send every reminder due at ``now``: the day before and two hours before the start, once
+    each, to accepted invitees with an account who did not opt out. None for an event that had
+    begun when it was entered. Each is claimed by inserting its ``EventReminder`` row (a unique
+    key), so two sweeps at once or a retried one send nothing twice. Returns how many were
+    sent."""
+    now = now or timezone.now()
+    sent = 0
+    for which, lead in REMINDER_LEAD.items():
+        window = Q(event__starts_at__gt=now, event__starts_at__lte=now + lead)
+        if which == ReminderWhich.DAY_BEFORE:
+            # Within two hours of the start the two-hours reminder says it all.
+            window &= Q(event__starts_at__gt=now + REMINDER_LEAD[ReminderWhich.TWO_HOURS])
+        due = (
+            Invitation.objects.filter(
+                window,
+                status=InvitationStatus.ACCEPTED,
+                opted_out=False,
+                event__created_at__lt=F("event__starts_at"),
+                xiangxian__account__is_active=True,
+            )
+            .exclude(Exists(EventReminder.objects.filter(invitation=OuterRef("pk"), which=which)))
+            .order_by("pk")
+        )
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    due.values_list(
+                        "pk", "token", "xiangxian__account", "event__title", "event__starts_at"
+                    )[:batch_size]
+                )
+                if not rows:
+                    break
+                sent += _remind(rows, which, now)
+            if len(rows) < batch_size:
+                break
+    return sent
+
+
+def _remind(rows: list[tuple], which: str, now: dt.datetime) -> int:
+    claims = [EventReminder(invitation_id=row[0], which=which, sent_at=now) for row in rows]
+    if connection.vendor == "postgresql":
+        claimed = {
+            pk for (pk,) in insert_rows(claims, skip_conflicts=True, returning=("invitation",))
+        }
+    else:  # SQLite takes one writer at a time: what this transaction read is its own
+        EventReminder.objects.bulk_create(claims, ignore_conflicts=True)
+        claimed = {row[0] for row in rows}
+    users = User.objects.in_bulk({row[2] for row in rows if row[0] in claimed})
+    messages = []
+    for pk, token, account, title, starts_at in rows:
+        if pk not in claimed or account not in users:
+            continue
+        values = {"title": title, "when": _when(starts_at)}
+        if which == ReminderWhich.DAY_BEFORE:
+            text = _("Reminder: %(title)s begins on %(when)s") % values
+        else:
+            text = _("Reminder: %(title)s begins at %(when)s, in two hours") % values
+        messages.append(
+            Message(
+                recipients=[users[account]],
+                kind=KIND_REMINDER,
+                title=text,
+                url=private_link(token),
+                key=f"xiangxian.reminder:{pk}:{which}",
+            )
+        )
+    notify_many(messages)
+    return len(messages)

@@ -1,10 +1,10 @@
-"""How the app plugs into the portal (``portal.registry``): its pages, API and menu entry. Imported
-once, from ``XiangxianConfig.ready``."""
+"""How the app plugs into the portal (``portal.registry``): its pages, API, menu entry, home
+panel and notification kinds. Imported once, from ``XiangxianConfig.ready``."""
 
 from django.utils.translation import gettext_lazy as _
 
 from portal import registry
-from portal.registry import NavItem
+from portal.registry import HomePanel, NavItem
 from xiangxian.models.people import REGISTRY_ROLES
 
 registry.register_urls("xiangxian.urls")
@@ -22,3 +22,19 @@ for _name, _label in (
     ("reminder", _("Event reminder")),
 ):
     registry.register_notification_kind("xiangxian", _name, label=_label)
+
+
+def _home_context(user) -> dict:
+    from xiangxian.selectors import home_figures
+
+    return {"xiangxian_home": home_figures(user)}
+
+
+registry.register_home_panel(
+    HomePanel(
+        template="xiangxian/home/panel.html",
+        roles=REGISTRY_ROLES,
+        order=200,
+        context=_home_context,
+    )
+)

@@ -150,6 +150,26 @@ def saved_searches(user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.visible_to(user).select_related("owner")
 
 
+def home_figures(user: User) -> dict:
+    """The registry's block on the home page, in ``user``'s scope: people, living away, key
+    people, events still to come; ``scope`` names a county staff member's county."""
+    from django.utils import timezone
+
+    counts = (
+        Xiangxian.objects.visible_to(user)
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            away=Count("pk", filter=Q(away=True)),
+            key=Count("pk", filter=Q(is_key=True)),
+        )
+    )
+    counties = [] if user.is_city_wide else user.region_codes(Role.COUNTY_STAFF)
+    scope = ", ".join(Region.objects.filter(code__in=counties).values_list("name", flat=True))
+    upcoming = Event.objects.visible_to(user).filter(starts_at__gte=timezone.now()).count()
+    return {**counts, "events_to_come": upcoming, "scope": scope}
+
+
 # --- services (十项服务) ------------------------------------------------------------------------
 
 

@@ -88,3 +88,22 @@ def test_the_api_counts_their_county_only(client, jiangshan_staff, two_people):
     assert body["total"] == 1
     rows = client.get("/api/v1/xiangxian/").json()["results"]
     assert [row["name"] for row in rows] == ["江山人"]
+
+
+def test_their_home_shows_their_county_figures(client, jiangshan_staff, two_people, make_person):
+    make_person(name="江山名医", is_key=True)
+    client.force_login(jiangshan_staff[0])
+    response = client.get("/")
+    assert response.status_code == 200
+    panel = response.content.decode()
+    assert 'data-testid="xiangxian-panel"' in panel and "江山市" in panel
+    figures = response.context["xiangxian_home"]
+    assert (figures["total"], figures["away"], figures["key"]) == (2, 2, 1)
+    # Each figure links to the list behind it, which counts the same.
+    listed = client.get("/xiangxian/", {"key": "on"}).content.decode()
+    assert "江山名医" in listed and "江山人" not in listed
+
+
+def test_outsiders_of_the_registry_have_no_panel(client, entrepreneur, two_people):
+    client.force_login(entrepreneur)
+    assert 'data-testid="xiangxian-panel"' not in client.get("/").content.decode()

@@ -22,6 +22,36 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     assert fuzzy == []
 
 
+def _entries(text: str):
+    """(context, msgid) of each entry of a .po file, multi-line ids joined."""
+    for block in text.split("\n\n"):
+        context, msgid, part = "", None, None
+        for line in block.splitlines():
+            if line.startswith("msgctxt "):
+                part, context = "ctxt", line[8:].strip('"')
+            elif line.startswith("msgid "):
+                part, msgid = "id", line[6:].strip('"')
+            elif line.startswith('"') and part in ("ctxt", "id"):
+                if part == "id":
+                    msgid += line.strip('"')
+                else:
+                    context += line.strip('"')
+            else:
+                part = None
+        if msgid:
+            yield context, msgid
+
+
+def test_no_message_is_in_the_catalogue_twice():
+    # Appended entries from two branches may repeat a msgid; babel would keep one silently.
+    seen, twice = set(), []
+    for entry in _entries(PO.read_text(encoding="utf-8")):
+        if entry in seen:
+            twice.append(entry)
+        seen.add(entry)
+    assert twice == []
+
+
 def test_placeholders_survive_translation():
     with PO.open("rb") as po_file:
         catalog = read_po(po_file, locale="zh_Hans")

@@ -216,7 +216,9 @@ def test_an_unknown_token_and_a_finished_event(make_event, make_invitee, staff_u
         invitation_answer(token=invitation.token, accept=True)
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the regions and sectors the migrations ship are there again after the
+# flush of an earlier transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_declines_at_once_promote_two_different_people(make_event, make_invitee, staff_user):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

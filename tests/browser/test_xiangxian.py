@@ -32,6 +32,13 @@ def office(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # An earlier transactional test may have flushed the database under this process's caches.
     ContentType.objects.clear_cache()
+    # ... and the reference rows its migrations wrote (built-in regions, the sectors).
+    from portal.regions import ensure_built_in_regions
+    from xiangxian.models import Sector
+
+    ensure_built_in_regions()
+    for order, name in enumerate(("医卫", "商界", "科教", "文化", "法律", "金融", "其他"), 1):
+        Sector.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
     return {
         "desk": Users(username="desk", name="王晓燕", role="dispatcher"),
         "colleague": Users(username="desk2", name="陈丽华", role="dispatcher"),

@@ -22,3 +22,12 @@ for _name, _label in (
     ("reminder", _("Event reminder")),
 ):
     registry.register_notification_kind("xiangxian", _name, label=_label)
+
+
+def _seed(context: dict) -> dict:
+    from xiangxian.demo import seed
+
+    return seed(context)
+
+
+registry.register_seeder("xiangxian", _seed, after=("portal",))

@@ -38,3 +38,12 @@ registry.register_home_panel(
         context=_home_context,
     )
 )
+
+
+def _seed(context: dict) -> dict:
+    from xiangxian.demo import seed
+
+    return seed(context)
+
+
+registry.register_seeder("xiangxian", _seed, after=("portal",))

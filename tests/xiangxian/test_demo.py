@@ -24,7 +24,7 @@ from xiangxian.models import (
     ServiceRecord,
     Xiangxian,
 )
-from xiangxian.services.events import event_reminders_sweep
+from xiangxian.services.event_reminders import event_reminders_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -317,7 +317,7 @@ def test_the_admin_refuses_a_grant_without_its_scope(db, client, admin_user):
         _inline_post(user, [{"role": "county_staff", "region": ""}]),
     )
     assert response.status_code == 200
-    assert "This role needs a region." in response.content.decode()
+    assert "该角色须指定所辖区域。" in response.content.decode()
     assert not RoleGrant.objects.exists()
     assert not AuditLog.objects.filter(action="grant").exists()
 

@@ -9,6 +9,20 @@ ID_B = "330881197502140020"
 
 
 @pytest.fixture
+def reference_rows():
+    """The rows the migrations ship (built-in regions, sectors), back after an earlier
+    transactional test flushed them; for transactional tests, listed before other fixtures."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.regions import ensure_built_in_regions
+
+    ContentType.objects.clear_cache()
+    ensure_built_in_regions()
+    for order, name in enumerate(("医卫", "商界", "科教", "文化", "法律", "金融", "其他"), 1):
+        Sector.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
+
+
+@pytest.fixture
 def jiangshan():
     return Region.objects.get(code="330881000000")
 

@@ -58,6 +58,17 @@ class RoleGrantInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the portal writes (a delivery, a job, an audit row): the admin lists and shows
+    it, and adds or changes none (deleting stays where a model allows it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "name", "role", "department", "masked_mobile", "is_active"]
@@ -191,7 +202,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """The delivery log: read-only, what was sent where and why it failed."""
 
     list_display = [
@@ -232,18 +243,12 @@ class DeliveryAdmin(admin.ModelAdmin):
             return str(obj.notification.recipient)
         return str(obj.department)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     """Import jobs, to see what is waiting, running or failed and why, and the counts; read-only.
     The uploaded sheet and its rejected rows are downloaded by their owner from the import's
     page only (they hold personal data)."""
@@ -284,15 +289,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(admin.ModelAdmin):
+class ImportMappingAdmin(ReadOnlyAdmin):
     """The header mappings remembered per person and kind; deleting one makes the next import of
     that sheet ask again."""
 
@@ -302,15 +301,9 @@ class ImportMappingAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["user", "kind", "mapping", "updated_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdmin):
     """Export jobs, to see what is queued, running or failed and why; read-only. Deleting a job
     deletes its workbook too (as the nightly purge does); the workbook itself is downloaded by
     its owner from the export's page only."""
@@ -336,12 +329,6 @@ class ExportJobAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def delete_model(self, request, obj: ExportJob) -> None:
         services.export_jobs_delete([(obj.pk, obj.file.name)])
 
@@ -350,7 +337,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: the trail can be searched, never edited."""
 
     list_display = ["at", "actor", "action", "target_type", "target_repr", "ip_address"]
@@ -358,12 +345,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     search_fields = ["target_repr", "target_id", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -22,7 +22,9 @@ title, the big conference's title): a second run creates nothing.
 import datetime as dt
 import random
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
@@ -377,6 +379,8 @@ def ensure_services(people: list[Xiangxian], dispatcher: User, today: dt.date) -
     if ServiceRecord.objects.filter(xiangxian__notes=DEMO_NOTE).exists():
         return 0
     rng = random.Random(SEED + 2)
+    # The catalogue its migration ships, back if a test (a flush) or an admin removed it.
+    import_module("xiangxian.migrations.0005_service_catalogue").add_catalogue(apps, None)
     kinds = {k.code: k for k in ServiceKind.objects.all()}
     records = []
 

@@ -5,6 +5,7 @@ from django.template.loader import select_template
 
 from portal import registry
 from portal.models import AuditLog, CalendarYear, Department, Notification, Region, Role, User
+from portal.regions import significant_prefix
 
 
 def covered_years() -> list[int]:
@@ -68,7 +69,10 @@ def roles_of(user: User) -> list[dict]:
         elif grant.region_id:
             region = regions[grant.region_id]
             kind = REGION_KINDS.get(region.level, "region")
-            scope = {"kind": kind, "code": region.code, "name": region.name}
+            # The code as CONTRACT.md writes it: without the trailing zeros of its level
+            # (江山市 330881; a village keeps all 12 digits). The API's filters take either.
+            code = significant_prefix(region.code)
+            scope = {"kind": kind, "code": code, "name": region.name}
             rows.append({"role": grant.role, "scope": scope})
         elif (scopes := registry.grant_scopes(grant.role)) is not None:
             # An app keeps this role's scope; holding it with nothing in scope yet (a pending

@@ -227,7 +227,7 @@ def test_me_lists_every_grant_with_its_scope(db, region, village):
         {"role": "handler", "scope": {"kind": "department", "id": first.pk, "name": "市经信局"}},
         {
             "role": "county_staff",
-            "scope": {"kind": "county", "code": JIANGSHAN, "name": "江山市"},
+            "scope": {"kind": "county", "code": "330881", "name": "江山市"},
         },
         {"role": "handler", "scope": {"kind": "department", "id": second.pk, "name": "市商务局"}},
     ]

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import EncryptedCharField
 from portal.models.users import DEPARTMENT_ROLES
 from portal.registry import KIND_MAX_LENGTH, notification_kind, split_kind
 from portal.scoping import ScopedQuerySet
@@ -155,13 +156,15 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """One message to one channel: an e-mail to a notification's recipient, or a post to a
-    department's robot. The row is the outbox entry and the delivery log at once."""
+    """One message to one channel: an e-mail to a notification's recipient, a post to a
+    department's robot, or a text message to a phone (someone without an account: a guest
+    invited to an event). The row is the outbox entry and the delivery log at once."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         DINGTALK = "dingtalk", _("DingTalk robot")
         WECOM = "wecom", _("WeCom robot")
+        SMS = "sms", _("Text message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -188,6 +191,10 @@ class Delivery(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="deliveries",
+    )
+    # A text message's number: encrypted like every phone number the portal holds.
+    phone = EncryptedCharField(
+        _("mobile number"), blank=True, normalizer="portal.validators.normalize_mobile"
     )
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"), blank=True)
@@ -219,7 +226,8 @@ class Delivery(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(channel="email", notification__isnull=False)
-                | Q(channel__in=["dingtalk", "wecom"], department__isnull=False),
+                | Q(channel__in=["dingtalk", "wecom"], department__isnull=False)
+                | (Q(channel="sms") & ~Q(phone="")),
                 name="delivery_channel_has_target",
             ),
         ]

@@ -393,6 +393,28 @@ DELIVERY_WEBHOOK_TIMEOUT = env_int("DELIVERY_WEBHOOK_TIMEOUT", 5)
 # DELIVERY_MAX_ATTEMPTS attempts it is given up as failed.
 DELIVERY_BACKOFF_MINUTES = [1, 5, 30, 120]
 DELIVERY_MAX_ATTEMPTS = 5
+# Text messages to people without an account (guests invited to an event), through the
+# department's SMS gateway: an HTTP endpoint that takes {"phone", "text", "id"} as JSON (see
+# portal.channels.send_sms). SMS_BACKEND "http" posts to SMS_GATEWAY_URL; "console" writes the
+# message to the worker's log instead (the development default); "off" records no text message.
+SMS_GATEWAY_URL = env_url("SMS_GATEWAY_URL", ("http", "https")) or ""
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "").strip() or (
+    "http" if SMS_GATEWAY_URL else ("console" if DEBUG else "off")
+)
+if SMS_BACKEND not in ("http", "console", "off"):
+    raise ImproperlyConfigured("SMS_BACKEND must be http, console or off")
+if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL")
+# Sent as "Authorization: Bearer <token>" when set.
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+# When set, each post carries X-Tongxin-Timestamp and X-Tongxin-Signature (hex HMAC-SHA256 of
+# "<timestamp>\n<body>" keyed with the secret), so the gateway knows the portal sent it.
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)
+# The signature (签名) the carrier requires at the head of every message.
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "同心")
+# A text message is cut to this many characters (a long SMS is billed per 67 characters).
+SMS_MAX_CHARS = 200
 # A worker's hold on a delivery it is sending; after it the worker counts as dead.
 DELIVERY_LEASE_SECONDS = 300
 # How long a message handed to the broker is trusted before the catch-up hands over another.

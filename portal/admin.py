@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal import services
+from portal.masking import mask_mobile
 from portal.models import (
     AuditLog,
     CalendarDay,
@@ -238,9 +239,12 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("to"))
     def destination(self, obj: Delivery) -> str:
-        # The recipient or the department, never the robot's URL (it carries its token).
+        # The recipient, the department (never the robot's URL: it carries its token), or a
+        # text message's number, masked.
         if obj.notification_id:
             return str(obj.notification.recipient)
+        if obj.channel == Delivery.Channel.SMS:
+            return mask_mobile(obj.phone)
         return str(obj.department)
 
     def has_delete_permission(self, request, obj=None):

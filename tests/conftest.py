@@ -58,6 +58,20 @@ def robot_server():
 
 
 @pytest.fixture
+def sms_gateway(settings):
+    """An SMS gateway stand-in (answers ``{"code": 0}``), and the portal set to post to it."""
+    from tests.robot_server import RobotServer
+
+    server = RobotServer(default={"code": 0, "message": "OK"}).start()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.port}/sms/send"
+    settings.SMS_GATEWAY_TOKEN = "gw-TOKEN-do-not-leak"
+    settings.SMS_GATEWAY_SECRET = "gw-SECRET-do-not-leak"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def postgres(settings):
     from django.db import connection
 

@@ -1,6 +1,6 @@
-"""A stand-in for DingTalk and WeCom robots: a real HTTP server on 127.0.0.1 (port 0) in a
-thread, which records every POST and answers as the test tells it (a JSON ``errcode``, an HTTP
-error, or a reply slower than the sender's timeout)."""
+"""A stand-in for DingTalk and WeCom robots and for an SMS gateway: a real HTTP server on
+127.0.0.1 (port 0) in a thread, which records every POST and answers as the test tells it (a
+JSON ``errcode`` or ``code``, an HTTP error, or a reply slower than the sender's timeout)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ class Reply:
 
 
 class RobotServer:
-    def __init__(self):
+    def __init__(self, default: dict | None = None):
+        """``default``: the answer when none is queued (a robot's ``errcode`` 0 unless told)."""
+        self.default = default if default is not None else {"errcode": 0, "errmsg": "ok"}
         self.received: list[Received] = []
         self._replies: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -58,7 +60,7 @@ class RobotServer:
                     reply = server._replies.popleft() if server._replies else Reply()
                 if reply.delay:
                     time.sleep(reply.delay)
-                payload = reply.body if reply.body is not None else {"errcode": 0, "errmsg": "ok"}
+                payload = reply.body if reply.body is not None else server.default
                 data = payload if isinstance(payload, str) else json.dumps(payload)
                 try:
                     self.send_response(reply.status)
@@ -81,7 +83,7 @@ class RobotServer:
         return f"http://127.0.0.1:{self.port}{path}?access_token={token}"
 
     def reply(self, status: int = 200, body=None, delay: float = 0.0, times: int = 1) -> None:
-        """Queue the next ``times`` answers (after them, ``errcode`` 0 again)."""
+        """Queue the next ``times`` answers (after them, the default again)."""
         with self._lock:
             self._replies.extend(Reply(status, body, delay) for _ in range(times))
 

@@ -146,12 +146,15 @@ _TOKEN = re.compile(r"(access_token|key|sign|timestamp)=[^&\s]+", re.IGNORECASE)
 
 
 def _redact(text: str, delivery: Delivery) -> str:
-    """An error text without the robot's URL, token or secret, whatever raised it."""
+    """An error text without the robot's URL, token or secret, the gateway's token or the
+    number of a text message, whatever raised it."""
+    secrets = [settings.SMS_GATEWAY_TOKEN, settings.SMS_GATEWAY_SECRET, delivery.phone]
     department = delivery.department
     if department is not None:
-        for secret in (department.webhook_url, department.webhook_secret):
-            if secret:
-                text = text.replace(secret, "***")
+        secrets += [department.webhook_url, department.webhook_secret]
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
     return _TOKEN.sub(r"\1=***", text)[:1000]
 
 

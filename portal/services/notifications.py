@@ -1,5 +1,6 @@
 """Telling people: in-app notifications, the channels each person chose, and the deliveries that
-carry a notification to e-mail and to department robots."""
+carry a notification to e-mail and to department robots, or a message as a text to the phone of
+someone without an account."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from django.utils import timezone
 
 from portal import channels
 from portal.bulk import insert_rows
+from portal.crypto import blind_index
 from portal.models import Delivery, Department, Notification, NotificationPreference, User
 from portal.registry import NotificationKind, notification_kind
 from portal.services.deliveries import deliveries_publish
+from portal.validators import normalize_mobile
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class Message:
     want one), and each of ``webhook_departments`` gets a post from its robot when one of the
     recipients in that department wants it — or always, when there are no recipients (a message
     to the department's group).
+
+    Each of ``phones`` (mobile numbers of people without an account, such as a guest invited
+    to an event) gets the message as a text, when text messages are on (``SMS_BACKEND``).
 
     With ``key`` the message is once-only: sent again with the same key, it records nothing new
     (no notification for someone who has it, no delivery twice).
@@ -40,6 +46,7 @@ class Message:
     target: models.Model | None = None
     webhook_departments: Iterable[Department] = ()
     key: str = ""
+    phones: Iterable[str] = ()
 
 
 @dataclass
@@ -49,6 +56,7 @@ class _Planned:
     users: list[User]
     departments: list[Department]
     notifications: list[Notification]
+    phones: list[str]
 
 
 def _stored_kind(kind: NotificationKind | str) -> str:
@@ -122,6 +130,7 @@ def notify_many(messages: Sequence[Message]) -> list[Notification]:
             users=_unique(message.recipients),
             departments=_unique(message.webhook_departments),
             notifications=[],
+            phones=_unique((normalize_mobile(phone) for phone in message.phones if phone), key=str),
         )
         for message in messages
     ]
@@ -250,6 +259,7 @@ def _deliveries_for(planned: list[_Planned], people: dict[int, dict]) -> list[De
                     created_at=now,
                 )
             )
+        rows += _texts_for(plan, now=now, handover=handover)
         if message.key and plan.users and not plan.notifications:
             continue  # a keyed message everyone has already had: its robot posts were recorded
         for department in plan.departments:
@@ -283,6 +293,34 @@ def _deliveries_for(planned: list[_Planned], people: dict[int, dict]) -> list[De
                     created_at=now,
                 )
             )
+    return rows
+
+
+def _texts_for(plan: _Planned, *, now, handover) -> list[Delivery]:
+    """The message's text messages, one per number. A keyed message's text is keyed by the
+    number's blind index (never the number itself), so it is recorded once per number."""
+    if not plan.phones or settings.SMS_BACKEND == "off":
+        return []
+    message = plan.message
+    text = channels.render_sms(title=message.title, body=message.body, url=message.url)
+    rows = []
+    for phone in plan.phones:
+        if message.key:
+            key = f"sms:{blind_index(phone)[:24]}:{message.key}"
+        else:
+            key = f"sms:{uuid.uuid4().hex}"
+        rows.append(
+            Delivery(
+                key=key[:255],
+                channel=Delivery.Channel.SMS,
+                phone=phone,
+                subject=message.title[:200],
+                text=text,
+                next_attempt_at=now,
+                claimed_until=handover,
+                created_at=now,
+            )
+        )
     return rows
 
 

@@ -256,6 +256,9 @@ def test_a_mail_server_error_is_a_failure(settings, reader):
         ("PORTAL_BASE_URL", "ftp://portal.local"),
         ("DELIVERY_WEBHOOK_TIMEOUT", "soon"),
         ("EMAIL_TIMEOUT", "ten"),
+        ("SMS_GATEWAY_URL", "ftp://sms.local"),
+        ("SMS_GATEWAY_TIMEOUT", "soon"),
+        ("SMS_BACKEND", "pigeon"),
     ],
 )
 def test_a_malformed_channel_setting_stops_start_up_naming_it(name, value):

@@ -195,7 +195,7 @@ class Xiangxian(models.Model):
     is_key = models.BooleanField(_("key person (重点人士)"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     # The person's own sign-in, when they have one: invitations and changes reach them through
-    # the portal's notifications (e-mail if they chose it); without one, only their private link.
+    # the portal's notifications (e-mail if they chose it); without one, a text to their mobile.
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("portal account"),

@@ -1,6 +1,6 @@
 """The reminders of events, the day before and two hours before: each sent once (a row claimed
-under a unique key), to accepted invitees who did not opt out, never for an event entered after
-it began."""
+under a unique key), to accepted invitees who did not opt out — a notification to an account, a
+text to anyone else's mobile — never for an event entered after it began."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.bulk import insert_rows
-from portal.models import User
-from portal.services.notifications import Message, notify_many
+from portal.services.notifications import notify_many
 from xiangxian.models import (
     EventReminder,
     Invitation,
@@ -26,6 +25,7 @@ from xiangxian.services.events import (
     _when,
     private_link,
 )
+from xiangxian.services.telling import ADDRESSABLE, COLUMNS, Invitee, invitees, messages_to
 
 # --- reminders --------------------------------------------------------------------------------
 
@@ -34,7 +34,8 @@ SWEEP_BATCH = 2000
 
 def event_reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH) -> int:
     """Send every reminder due at ``now``: the day before and two hours before the start, once
-    each, to accepted invitees with an account who did not opt out. None for an event that had
+    each, to accepted invitees who did not opt out and can be reached (an account or a mobile
+    number). None for an event that had
     begun when it was entered. Each is claimed by inserting its ``EventReminder`` row (a unique
     key), so two sweeps at once or a retried one send nothing twice. Returns how many were
     sent."""
@@ -51,17 +52,15 @@ def event_reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = S
                 status=InvitationStatus.ACCEPTED,
                 opted_out=False,
                 event__created_at__lt=F("event__starts_at"),
-                xiangxian__account__is_active=True,
             )
+            .filter(ADDRESSABLE)
             .exclude(Exists(EventReminder.objects.filter(invitation=OuterRef("pk"), which=which)))
             .order_by("pk")
         )
         while True:
             with transaction.atomic():
                 rows = list(
-                    due.values_list(
-                        "pk", "token", "xiangxian__account", "event__title", "event__starts_at"
-                    )[:batch_size]
+                    due.values_list(*COLUMNS, "event__title", "event__starts_at")[:batch_size]
                 )
                 if not rows:
                     break
@@ -80,24 +79,22 @@ def _remind(rows: list[tuple], which: str, now: dt.datetime) -> int:
     else:  # SQLite takes one writer at a time: what this transaction read is its own
         EventReminder.objects.bulk_create(claims, ignore_conflicts=True)
         claimed = {row[0] for row in rows}
-    users = User.objects.in_bulk({row[2] for row in rows if row[0] in claimed})
-    messages = []
-    for pk, token, account, title, starts_at in rows:
-        if pk not in claimed or account not in users:
-            continue
+    titles = {row[0]: row[-2:] for row in rows}
+
+    def fields_for(invitee: Invitee) -> dict:
+        title, starts_at = titles[invitee.invitation]
         values = {"title": title, "when": _when(starts_at)}
         if which == ReminderWhich.DAY_BEFORE:
             text = _("Reminder: %(title)s begins on %(when)s") % values
         else:
             text = _("Reminder: %(title)s begins at %(when)s, in two hours") % values
-        messages.append(
-            Message(
-                recipients=[users[account]],
-                kind=KIND_REMINDER,
-                title=text,
-                url=private_link(token),
-                key=f"xiangxian.reminder:{pk}:{which}",
-            )
-        )
+        return {
+            "kind": KIND_REMINDER,
+            "title": text,
+            "url": private_link(invitee.token),
+            "key": f"xiangxian.reminder:{invitee.invitation}:{which}",
+        }
+
+    messages = messages_to(invitees(row for row in rows if row[0] in claimed), fields_for)
     notify_many(messages)
     return len(messages)

@@ -1,10 +1,10 @@
 """Writes of events (会务): the event, its programme and the itineraries' changes; invitations,
 answers and check-in are in ``invitations``, the reminders in ``event_reminders``.
 
-Every staff write is audited in its own transaction. An invitee with a portal account
-(``Xiangxian.account``) is told through the portal's notifications, each message once (a key);
-a guest has no account and the portal has no SMS channel yet: what changes for a guest is
-recorded as an ``ItineraryChange`` and shown on their private itinerary.
+Every staff write is audited in its own transaction. What changes for an invitee is recorded as
+an ``ItineraryChange`` and shown on their private itinerary; they are told once per change (a
+key) — through the portal's notifications when they have an account, by a text to their mobile
+otherwise (``telling``).
 
 Answers to one event are taken one at a time (the event row is locked), so capacity is never
 exceeded and a freed place goes to exactly one person, the first on the waitlist.
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import Conflict
 from portal.models import AuditLog, User
 from portal.services import audit_record
-from portal.services.notifications import Message, notify_many
+from portal.services.notifications import notify_many
 from portal.validators import clean_text
 from xiangxian.models import (
     Event,
@@ -37,6 +37,7 @@ from xiangxian.models import (
     ProgrammeItem,
     ReminderWhich,
 )
+from xiangxian.services.telling import ADDRESSABLE, COLUMNS, invitees, messages_to
 
 KIND_INVITED = "xiangxian.invited"
 KIND_PROMOTED = "xiangxian.promoted"
@@ -294,27 +295,22 @@ def concerned_invitations(item: ProgrammeItem):
 
 
 def _tell_change(change: ItineraryChange, invitations, *, what: str) -> int:
-    rows = list(
-        invitations.filter(xiangxian__account__is_active=True).values_list(
-            "pk", "token", "xiangxian__account"
-        )
-    )
-    if not rows:
-        return 0
-    users = User.objects.in_bulk({account for _pk, _token, account in rows})
+    """Tell each of ``invitations`` (accepted ones) of the change, once. Returns how many were
+    told."""
+    reached = invitees(invitations.filter(ADDRESSABLE).values_list(*COLUMNS))
     title = _("Your programme changed: %(what)s") % {"what": what}
-    messages = [
-        Message(
-            recipients=[users[account]],
-            kind=KIND_CHANGED,
-            title=title,
-            url=private_link(token),
-            key=f"xiangxian.changed:{change.pk}:{pk}",
-        )
-        for pk, token, account in rows
-        if account in users
-    ]
-    return len(notify_many(messages))
+    messages = messages_to(
+        reached,
+        lambda invitee: {
+            "kind": KIND_CHANGED,
+            "title": title,
+            "body": _("Open your itinerary to see what changed."),
+            "url": private_link(invitee.token),
+            "key": f"xiangxian.changed:{change.pk}:{invitee.invitation}",
+        },
+    )
+    notify_many(messages)
+    return len(messages)
 
 
 def invitation_itinerary_update(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import Conflict
 from portal.models import AuditLog, User
 from portal.services import audit_record
-from portal.services.notifications import Message, notify_many
+from portal.services.notifications import notify_many
 from portal.validators import normalize_mobile, validate_mobile
 from xiangxian.models import (
     Event,
@@ -30,6 +30,7 @@ from xiangxian.services.events import (
     _when,
     private_link,
 )
+from xiangxian.services.telling import ADDRESSABLE, COLUMNS, invitees, messages_to
 
 # --- inviting ---------------------------------------------------------------------------------
 
@@ -78,8 +79,9 @@ def invitations_send(
     """Invite people of the registry (by id) and guests (``{"name", "phone"}``) in one go.
 
     Everyone is invited once: someone invited already is skipped and told nothing again. The
-    invitations are written in one statement and each new invitee with an account gets one
-    notification; a fixed number of queries whatever the number of people.
+    invitations are written in one statement and each new invitee is told once — a notification
+    to an account, a text to anyone else's mobile; a fixed number of queries whatever the
+    number of people.
     """
     guest_rows = _clean_guests(guests)
     wanted = {int(pk) for pk in xiangxian_ids}
@@ -94,10 +96,8 @@ def invitations_send(
                 "xiangxian_id", flat=True
             )
         )
-        people = dict(
-            Xiangxian.objects.current()
-            .filter(pk__in=wanted - invited)
-            .values_list("pk", "account_id")
+        people = set(
+            Xiangxian.objects.current().filter(pk__in=wanted - invited).values_list("pk", flat=True)
         )
         hashes = {phone_field.blind_index_for(phone): (name, phone) for name, phone in guest_rows}
         guests_invited = set(
@@ -121,28 +121,28 @@ def invitations_send(
                 created=[], already=len(invited) + len(guests_invited), notified=0
             )
         Invitation.objects.bulk_create(new)
-        users = User.objects.filter(
-            pk__in={a for a in people.values() if a is not None}, is_active=True
-        ).in_bulk()
         title = _("You are invited: %(title)s") % {"title": event.title}
         body = _("%(when)s at %(venue)s. Open the link to answer.") % {
             "when": _when(event.starts_at),
             "venue": event.venue,
         }
-        messages = [
-            Message(
-                recipients=[users[people[invitation.xiangxian_id]]],
-                kind=KIND_INVITED,
-                title=title,
-                body=body,
-                url=private_link(invitation.token),
-                target=invitation,
-                key=f"xiangxian.invited:{invitation.pk}",
-            )
-            for invitation in new
-            if invitation.xiangxian_id is not None and people[invitation.xiangxian_id] in users
-        ]
-        notified = len(notify_many(messages)) if messages else 0
+        by_pk = {invitation.pk: invitation for invitation in new}
+        reached = invitees(
+            Invitation.objects.filter(pk__in=by_pk).filter(ADDRESSABLE).values_list(*COLUMNS)
+        )
+        messages = messages_to(
+            reached,
+            lambda invitee: {
+                "kind": KIND_INVITED,
+                "title": title,
+                "body": body,
+                "url": private_link(invitee.token),
+                "target": by_pk[invitee.invitation],
+                "key": f"xiangxian.invited:{invitee.invitation}",
+            },
+        )
+        notify_many(messages)
+        notified = len(messages)
         audit_record(
             actor=actor,
             action=AuditLog.Action.UPDATE,
@@ -168,34 +168,34 @@ def waitlist_promote(event: Event) -> list[Invitation]:
     promoted = list(
         Invitation.objects.select_for_update(of=("self",))
         .filter(event=event, status=InvitationStatus.WAITLISTED)
-        .select_related("xiangxian__account")
         .order_by("waitlist_position")[:free]
     )
     if not promoted:
         return []
     now = timezone.now()
-    Invitation.objects.filter(pk__in=[i.pk for i in promoted]).update(
+    by_pk = {invitation.pk: invitation for invitation in promoted}
+    Invitation.objects.filter(pk__in=by_pk).update(
         status=InvitationStatus.ACCEPTED, waitlist_position=None, answered_at=now
     )
-    title = _("A place is free for you: %(title)s") % {"title": event.title}
-    messages = []
     for invitation in promoted:
         invitation.status, invitation.waitlist_position = InvitationStatus.ACCEPTED, None
-        account = invitation.xiangxian.account if invitation.xiangxian_id else None
-        if account is not None and account.is_active:
-            messages.append(
-                Message(
-                    recipients=[account],
-                    kind=KIND_PROMOTED,
-                    title=title,
-                    body=_("You were on the waitlist; your place is confirmed."),
-                    url=private_link(invitation.token),
-                    target=invitation,
-                    key=f"xiangxian.promoted:{invitation.pk}:{now:%Y%m%d%H%M%S%f}",
-                )
-            )
-    if messages:
-        notify_many(messages)
+    title = _("A place is free for you: %(title)s") % {"title": event.title}
+    reached = invitees(
+        Invitation.objects.filter(pk__in=by_pk).filter(ADDRESSABLE).values_list(*COLUMNS)
+    )
+    notify_many(
+        messages_to(
+            reached,
+            lambda invitee: {
+                "kind": KIND_PROMOTED,
+                "title": title,
+                "body": _("You were on the waitlist; your place is confirmed."),
+                "url": private_link(invitee.token),
+                "target": by_pk[invitee.invitation],
+                "key": f"xiangxian.promoted:{invitee.invitation}:{now:%Y%m%d%H%M%S%f}",
+            },
+        )
+    )
     return promoted
 
 

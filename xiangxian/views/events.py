@@ -251,8 +251,11 @@ def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(
         request,
-        _("%(created)d invitations sent; %(already)d people were invited already.")
-        % {"created": len(sent.created), "already": sent.already},
+        _(
+            "%(created)d invitations sent (%(told)d told by notification or text message); "
+            "%(already)d people were invited already."
+        )
+        % {"created": len(sent.created), "told": sent.notified, "already": sent.already},
     )
     return redirect("xiangxian:event-detail", pk=event.pk)
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "portal",
     "enterprises",
     "xiangxian",
+    "alliances",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

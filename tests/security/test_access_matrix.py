@@ -51,6 +51,9 @@ XX_OFFICE = frozenset({"dispatcher", "admin"})
 # County staff keep their county's people too; the associations are the office's.
 XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
+# Alliances: the office and leaders city-wide, county staff and village reporters their part.
+AL_READERS = STAFF | {"county", "village"}
+AL_OFFICE = frozenset({"dispatcher", "admin"})
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -76,6 +79,7 @@ PAGES: dict[str, Route] = {
     "notification-mark-read": Route(post=SIGNED_IN, ok={"POST": {302}}),
     "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
     "xiangxian:list": Route(get=REGISTRY),
+    "alliances:list": Route(get=AL_READERS),
     "xiangxian:export": Route(get=REGISTRY),
     "xiangxian:create": Route(get=XX_EDITORS, post=XX_EDITORS),
     "xiangxian:search-save": Route(post=REGISTRY, ok={"POST": {302}}),

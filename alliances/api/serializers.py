@@ -1,0 +1,1 @@
+"""Serializers of the alliances' API; shapes as CONTRACT.md writes them."""

@@ -176,3 +176,19 @@ def test_coverage_page(client, office, ginger):
     assert 'data-key="villages">2<' in html
     bad = client.get("/alliances/coverage/?on=2023-02-30")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
+
+
+def test_coverage_and_detail_queries_stay_flat(
+    client, office, make_alliance, places, django_assert_max_num_queries
+):
+    signed_in(client, office)
+    for n in range(6):
+        alliance = make_alliance(f"联盟{n}", lead="js_a" if n % 2 else "shuangdai")
+        for key in ("muchen_v", "js_b", "yushan_v"):
+            services.membership_add(
+                actor=office, alliance=alliance, region=places[key], joined_on="2022-01-01"
+            )
+    with django_assert_max_num_queries(12):
+        assert client.get("/alliances/coverage/?on=2023-01-01").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/alliances/{alliance.pk}/").status_code == 200

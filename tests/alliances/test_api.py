@@ -171,3 +171,9 @@ def test_schema_lists_the_endpoints(office):
     assert "/api/v1/alliances/" in paths
     assert "/api/v1/alliances/{id}/" in paths
     assert "/api/v1/alliances/coverage/" in paths
+
+
+def test_the_schema_serializer_has_the_contracts_keys():
+    from alliances.api.serializers import CoverageSerializer
+
+    assert tuple(CoverageSerializer().fields) == selectors.COVERAGE_KEYS

@@ -165,8 +165,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "vintage"]
-    list_filter = ["level", "vintage"]
+    list_display = ["code", "name", "level", "parent", "is_ethnic", "vintage"]
+    list_filter = ["level", "is_ethnic", "vintage"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
     list_select_related = ["parent"]

@@ -39,17 +39,17 @@ ACCOUNTS = [
 ]
 
 JIANGSHAN = "330881000000"  # 江山市, county1's county
-# village1's village: 双戴村 of 沐尘畲族乡 (龙游县), an ethnic (畲族) village. With the full
-# region dataset loaded (``load_regions``) the village is found by name; otherwise it is
-# added under these codes.
+# village1's village: 双戴村 of 沐尘畲族乡 (龙游县), an ethnic (畲族) village, under its 2023 codes.
+# With the full region dataset loaded (``load_regions``) the rows are found by code (the
+# dataset names the village "双戴村村民委员会"); otherwise they are added.
 LONGYOU = "330825000000"
-ETHNIC_TOWNSHIP = ("330825206000", "沐尘畲族乡")
-ETHNIC_VILLAGE = ("330825206201", "双戴村")
+ETHNIC_TOWNSHIP = ("330825212000", "沐尘畲族乡")
+ETHNIC_VILLAGE = ("330825212227", "双戴村")
 
 
 def demo_village() -> Region:
     """The ethnic village ``village1`` reports for (added if the dataset is not loaded)."""
-    found = Region.objects.filter(name=ETHNIC_VILLAGE[1], parent__name=ETHNIC_TOWNSHIP[1]).first()
+    found = Region.objects.filter(code=ETHNIC_VILLAGE[0]).first()
     if found:
         return found
     county = Region.objects.get(code=LONGYOU)

@@ -35,6 +35,13 @@ class Region(models.Model):
     vintage = models.PositiveSmallIntegerField(
         _("code vintage"), help_text=_("Year of the statistical code edition.")
     )
+    # 民族乡 / 民族村: a township or village designated for an ethnic minority. A fact about the
+    # place, kept here (not on an alliance's membership) so every app reads it the same way.
+    is_ethnic = models.BooleanField(
+        _("ethnic township or village (民族乡/民族村)"),
+        default=False,
+        help_text=_("A township or village designated for an ethnic minority."),
+    )
 
     objects = RegionQuerySet.as_manager()
 

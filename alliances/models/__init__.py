@@ -1,0 +1,35 @@
+"""奔富联盟: alliances of villages and what they build and do."""
+
+from alliances.models.alliances import (
+    EDITOR_ROLES,
+    READER_ROLES,
+    Alliance,
+    AllianceKind,
+    Kind,
+    Membership,
+    MembershipRole,
+)
+from alliances.models.records import (
+    Activity,
+    ActivityKind,
+    Base,
+    MakerTeam,
+    TourismFigure,
+    VillageCompany,
+)
+
+__all__ = [
+    "EDITOR_ROLES",
+    "READER_ROLES",
+    "Activity",
+    "ActivityKind",
+    "Alliance",
+    "AllianceKind",
+    "Base",
+    "Kind",
+    "MakerTeam",
+    "Membership",
+    "MembershipRole",
+    "TourismFigure",
+    "VillageCompany",
+]

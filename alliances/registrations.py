@@ -1,0 +1,26 @@
+"""How the app plugs into the portal (``portal.registry``): its pages, API, menu entry and demo
+seeder. Imported once, from ``AlliancesConfig.ready``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import READER_ROLES
+from portal import registry
+from portal.registry import NavItem
+
+registry.register_urls("alliances.urls")
+registry.register_api("alliances.api.urls")
+
+# Under "More" for now: as a tenth entry on the bar it made the dispatcher's bar 100 px wider
+# than a 1280 px screen.
+registry.register_menu(
+    NavItem(_("Alliances"), "alliances:list", "share", READER_ROLES, order=300, more=True),
+)
+
+
+def _seed(context: dict) -> dict:
+    from alliances.demo import seed
+
+    return seed(context)
+
+
+registry.register_seeder("alliances", _seed, after=("portal",))

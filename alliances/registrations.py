@@ -1,11 +1,11 @@
-"""How the app plugs into the portal (``portal.registry``): its pages, API, menu entry and demo
-seeder. Imported once, from ``AlliancesConfig.ready``."""
+"""How the app plugs into the portal (``portal.registry``): its pages, API, menu entry, home
+panel and demo seeder. Imported once, from ``AlliancesConfig.ready``."""
 
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import READER_ROLES
 from portal import registry
-from portal.registry import NavItem
+from portal.registry import HomePanel, NavItem
 
 registry.register_urls("alliances.urls")
 registry.register_api("alliances.api.urls")
@@ -14,6 +14,22 @@ registry.register_api("alliances.api.urls")
 # than a 1280 px screen.
 registry.register_menu(
     NavItem(_("Alliances"), "alliances:list", "share", READER_ROLES, order=300, more=True),
+)
+
+
+def _home_context(user) -> dict:
+    from alliances.selectors import home_figures
+
+    return {"alliances_home": home_figures(user)}
+
+
+registry.register_home_panel(
+    HomePanel(
+        template="alliances/home/panel.html",
+        roles=READER_ROLES,
+        order=300,
+        context=_home_context,
+    )
 )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from alliances.models import (
     EDITOR_ROLES,
@@ -34,7 +35,7 @@ from alliances.models import (
     TourismFigure,
     VillageCompany,
 )
-from portal.models import Region, User
+from portal.models import Region, Role, User
 from portal.regions import QUZHOU_CODE, significant_prefix
 
 COVERAGE_KEYS = (
@@ -162,6 +163,23 @@ def coverage(user: User, day: dt.date) -> dict[str, int]:
     )
     figures = {**reached, **totals}
     return {key: figures[key] for key in COVERAGE_KEYS}
+
+
+def home_figures(user: User) -> dict:
+    """The alliances' block on the home page, today, in ``user``'s scope: alliances, ethnic
+    villages covered out of all, villages reached; ``scope`` names county staff's counties or a
+    reporter's village."""
+    figures = coverage(user, timezone.localdate())
+    if user.is_city_wide:
+        scope = ""
+    else:
+        regions = [
+            *user.region_ids(Role.COUNTY_STAFF),
+            *user.region_ids(Role.VILLAGE_REPORTER),
+        ]
+        scope = "、".join(Region.objects.filter(pk__in=regions).values_list("name", flat=True))
+    share = f"{figures['ethnic_villages_covered']} / {figures['ethnic_villages']}"
+    return {**figures, "ethnic_share": share, "scope": scope}
 
 
 @dataclass

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "portal",
     "enterprises",
     "xiangxian",
+    "nonparty",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

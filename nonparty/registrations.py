@@ -11,7 +11,7 @@ registry.register_urls("nonparty.urls")
 registry.register_api("nonparty.api.urls")
 
 registry.register_menu(
-    NavItem(_("Non-party people"), "nonparty:list", "people", ARCHIVE_ROLES, order=250),
+    NavItem(_("Non-party people"), "nonparty:list", "people", ARCHIVE_ROLES, order=250, more=True),
 )
 
 

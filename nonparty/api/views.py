@@ -116,7 +116,8 @@ class BatchViewSet(viewsets.GenericViewSet):
     def list(self, request):
         _require_archive(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        rows = [batch_data(batch, selectors.batch_profile(batch)) for batch in page]
+        live = selectors.batch_profiles(page)
+        rows = [batch_data(batch, live[batch.pk]) for batch in page]
         return self.get_paginated_response(BatchSerializer(rows, many=True).data)
 
     @extend_schema(

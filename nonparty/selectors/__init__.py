@@ -26,6 +26,7 @@ from nonparty.selectors.people import (
 from nonparty.selectors.profiles import (
     age_on,
     batch_profile,
+    batch_profiles,
     field_mix,
     gender_mix,
     profile_of,
@@ -42,6 +43,7 @@ __all__ = [
     "batch_for",
     "batch_people",
     "batch_profile",
+    "batch_profiles",
     "batches_for",
     "cadre_people",
     "cadres",

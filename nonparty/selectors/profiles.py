@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from nonparty.models import MASTERS_OR_ABOVE, Batch, Education, Field, Gender, Person
 
@@ -64,6 +64,18 @@ def batch_profile(batch: Batch) -> dict:
     """The batch's profile from today's rows (the live one), in one query."""
     people = with_profile_flags(Person.objects.filter(batch_memberships__batch=batch)).order_by()
     return profile_of(people.values(*PROFILE_VALUES), batch.recognised_on)
+
+
+def batch_profiles(batches) -> dict[int, dict]:
+    """The live profiles of several batches (a page of the list), in one query."""
+    batches = list(batches)
+    rows: dict[int, list] = {batch.pk: [] for batch in batches}
+    people = with_profile_flags(
+        Person.objects.filter(batch_memberships__batch__in=[batch.pk for batch in batches])
+    ).order_by()
+    for row in people.values(*PROFILE_VALUES, batch_id=F("batch_memberships__batch")):
+        rows[row["batch_id"]].append(row)
+    return {batch.pk: profile_of(rows[batch.pk], batch.recognised_on) for batch in batches}
 
 
 def gender_mix(profile: dict | None) -> list[tuple[str, int]]:

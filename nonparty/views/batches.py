@@ -33,6 +33,9 @@ def _candidates(user):
 def batch_list(request: HttpRequest) -> HttpResponse:
     require_archive(request)
     batches = list(selectors.batches_for(request.user))
+    live = selectors.batch_profiles(batches)
+    for batch in batches:
+        batch.shown = batch.profile if batch.frozen else live[batch.pk]
     return render(
         request,
         "nonparty/batches/list.html",

@@ -167,3 +167,31 @@ def test_the_schema_lists_the_endpoints(client, people):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/nonparty/people/" in schema["paths"]
     assert "/api/v1/nonparty/batches/{id}/" in schema["paths"]
+
+
+@pytest.mark.parametrize("url", [PEOPLE, BATCHES])
+def test_api_lists_keep_their_number_of_queries(client, people, make_person, educate, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["dispatcher"])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def batch_of(n, name):
+        batch = services.batch_create(
+            actor=people["dispatcher"], name=name, recognised_on=dt.date(2025, 6, 18)
+        )
+        persons = [make_person(name=f"{name}{i}") for i in range(n)]
+        for person in persons:
+            educate(person, "master", "复旦大学")
+        services.batch_add_people(actor=people["dispatcher"], batch=batch, people=persons)
+
+    batch_of(2, "少")
+    few = count()
+    for i in range(4):
+        batch_of(6, f"多{i}")
+    assert count() == few

@@ -1,6 +1,6 @@
 """The archive's part of ``seed_demo``: the liaison cadres ``liaison1`` and ``liaison2``, about
-three hundred synthetic people in five batches, their education, posts, growth records and
-liaison. Idempotent: the people are entered once (the first run), the accounts every time.
+three hundred synthetic people in six batches, their education, posts, growth records,
+liaison and this year's talk plans (part done). Idempotent: the people are entered once (the first run), the accounts every time.
 
 The latest batch is the article's: 46 people recognised together, described as 37.5% with
 full-time master's degrees or above, 41.6% from 双一流 universities and an average age of 29.3.
@@ -39,6 +39,9 @@ from nonparty.models import (
     Post,
     Proposal,
     Status,
+    Talk,
+    TalkForm,
+    TalkPlan,
     Training,
     UnitType,
     University,
@@ -418,6 +421,38 @@ def _liaison(people, maker, cadres, dispatcher) -> int:
     return len(rows)
 
 
+def ensure_talk_plans(today: dt.date) -> int:
+    """This year's talk plans: every person with a current cadre, twice; about half the talks
+    due by now held (idempotent: a year with plans is kept)."""
+    if TalkPlan.objects.filter(year=today.year).exists():
+        return 0
+    rng = random.Random(today.year)
+    links = Liaison.objects.current().filter(person__status=Status.RECOGNISED).order_by("pk")
+    plans = TalkPlan.objects.bulk_create(
+        [
+            TalkPlan(year=today.year, cadre_id=link.cadre_id, person_id=link.person_id, times=2)
+            for link in links
+        ]
+    )
+    start = dt.date(today.year, 1, 1)
+    span = max((today - start).days, 1)
+    talks = []
+    for plan in plans:
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            talks.append(
+                Talk(
+                    plan=plan,
+                    held_on=start + dt.timedelta(days=rng.randrange(span)),
+                    form=rng.choice(TalkForm.values),
+                    topics=rng.choice(["岗位工作近况", "参政议政选题", "家庭与身体情况"]),
+                    follow_ups=rng.choice(["", "协调参加孔府儒学堂宣讲", "推荐参加研修班"]),
+                    recorded_by_id=plan.cadre_id,
+                )
+            )
+    Talk.objects.bulk_create(talks)
+    return len(plans)
+
+
 @transaction.atomic
 def seed(context: dict) -> dict:
     """The archive's demo (idempotent); see the module's docstring."""
@@ -425,7 +460,13 @@ def seed(context: dict) -> dict:
     cadres = ensure_cadres(context)
     dispatcher = context["users"]["dispatcher"]
     if Batch.objects.filter(name=LATEST["name"]).exists():
-        return {"summary": [f"non-party archive kept ({Person.objects.count()} people)"]}
+        planned = ensure_talk_plans(timezone.localdate())
+        return {
+            "summary": [
+                f"non-party archive kept ({Person.objects.count()} people, "
+                f"{planned} new talk plans)"
+            ]
+        }
     maker = Maker()
     today = timezone.localdate()
     everyone = []
@@ -483,9 +524,10 @@ def seed(context: dict) -> dict:
     growth = _growth(everyone, maker, recorders, context.get("departments", {}).values(), today)
     _posts(everyone, maker)
     links = _liaison(everyone, maker, cadres, dispatcher)
+    planned = ensure_talk_plans(today)
     return {
         "summary": [
             f"{len(everyone)} non-party people in {len(EARLIER) + 2} batches, {growth} growth "
-            f"records, {links} liaison links (liaison1, liaison2)"
+            f"records, {links} liaison links (liaison1, liaison2), {planned} talk plans"
         ]
     }

@@ -14,6 +14,8 @@ registry.register_menu(
     NavItem(_("Non-party people"), "nonparty:list", "people", ARCHIVE_ROLES, order=250, more=True),
 )
 
+registry.register_notification_kind("nonparty", "talks_behind", label=_("Talks behind plan"))
+
 
 def _seed(context: dict) -> dict:
     from nonparty.demo import seed

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from nonparty.views import batches, liaison, people
+from nonparty.views import batches, liaison, people, talks
 
 # /nonparty/… (namespace "nonparty")
 patterns = [
@@ -20,6 +20,9 @@ patterns = [
     path("liaison/<int:pk>/end/", liaison.liaison_end, name="liaison-end"),
     path("coverage/", liaison.coverage, name="coverage"),
     path("handover/", liaison.handover, name="handover"),
+    path("talks/", talks.talks, name="talks"),
+    path("talks/plan/", talks.talk_plan_add, name="talk-plan-add"),
+    path("talks/<int:pk>/record/", talks.talk_record, name="talk-record"),
     path("batches/", batches.batch_list, name="batch-list"),
     path("batches/new/", batches.batch_create, name="batch-create"),
     path("batches/<int:pk>/", batches.batch_detail, name="batch-detail"),

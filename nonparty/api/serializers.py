@@ -143,3 +143,33 @@ def batch_data(batch: Batch, live: dict) -> dict:
     if batch.frozen:
         data["live"] = {name: live[name] for name in LIVE_FIGURES}
     return data
+
+
+class TalkYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class CadreSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TalkCompletionRowSerializer(serializers.Serializer):
+    cadre = CadreSerializer()
+    people = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    done = serializers.IntegerField(help_text=_("Each person's talks counted up to their plan."))
+    completion = serializers.FloatField(allow_null=True, help_text=_("done ÷ planned, 0–1."))
+
+
+class TalkCompletionTotalSerializer(serializers.Serializer):
+    people = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    completion = serializers.FloatField(allow_null=True)
+
+
+class TalkCompletionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    rows = TalkCompletionRowSerializer(many=True)
+    total = TalkCompletionTotalSerializer()

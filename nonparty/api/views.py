@@ -6,11 +6,13 @@ Roles outside the archive get 403 on the lists, 404 on an object; the scope is t
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from nonparty import selectors, services
 from nonparty.api.serializers import (
@@ -18,6 +20,8 @@ from nonparty.api.serializers import (
     FilterParamsSerializer,
     PersonCreateSerializer,
     PersonRowSerializer,
+    TalkCompletionSerializer,
+    TalkYearSerializer,
     batch_data,
 )
 from nonparty.models import Person
@@ -127,3 +131,27 @@ class BatchViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         batch = selectors.batch_for(request.user, pk)
         return Response(BatchSerializer(batch_data(batch, selectors.batch_profile(batch))).data)
+
+
+class TalkPlanView(APIView):
+    """Yearly talk plans (年度谈心谈话): per cadre, the talks planned and held."""
+
+    @extend_schema(
+        operation_id="v1_nonparty_talk_plans",
+        summary="Completion of the year's talk plans per cadre and overall",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Default: this year.")],
+        responses={
+            200: TalkCompletionSerializer,
+            400: _error("A year that is not a whole number between 2000 and 2100."),
+            403: _error("Roles outside the archive."),
+        },
+    )
+    def get(self, request):
+        _require_archive(request.user)
+        params = TalkYearSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        year = params.validated_data.get("year") or timezone.localdate().year
+        data = selectors.talk_completion(request.user, year)
+        for row in data["rows"]:
+            row["cadre"] = {"id": row["cadre_id"], "name": row["name"]}
+        return Response(TalkCompletionSerializer(data).data)

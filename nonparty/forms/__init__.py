@@ -12,6 +12,7 @@ from nonparty.models import (
     Person,
     Post,
     Status,
+    Talk,
     University,
 )
 from nonparty.selectors import Filters, cadres
@@ -174,3 +175,22 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_cadre"].queryset = cadres()
         self.fields["to_cadre"].queryset = cadres()
+
+
+class TalkPlanForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    cadre = forms.ModelChoiceField(label=_("Liaison cadre"), queryset=None)
+    times = forms.IntegerField(label=_("Talks planned"), min_value=1, max_value=24, initial=2)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres()
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class TalkRecordForm(forms.ModelForm):
+    class Meta:
+        model = Talk
+        fields = ["held_on", "form", "topics", "follow_ups"]
+        widgets = {"held_on": DateInput(), "follow_ups": forms.Textarea(attrs={"rows": 3})}

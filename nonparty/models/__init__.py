@@ -29,6 +29,7 @@ from nonparty.models.people import (
     UnitType,
     University,
 )
+from nonparty.models.talks import Talk, TalkForm, TalkPlan
 
 __all__ = [
     "ARCHIVE_ROLES",
@@ -55,6 +56,9 @@ __all__ = [
     "Post",
     "Proposal",
     "Status",
+    "Talk",
+    "TalkForm",
+    "TalkPlan",
     "Training",
     "UnitType",
     "University",

@@ -32,6 +32,7 @@ from nonparty.selectors.profiles import (
     profile_of,
     with_profile_flags,
 )
+from nonparty.selectors.talks import completion_rows, plan_for, plans_of, talk_completion
 
 __all__ = [
     "NUMBER_ROLES",
@@ -51,6 +52,10 @@ __all__ = [
     "can_record_growth",
     "can_see_archive",
     "can_see_numbers",
+    "completion_rows",
+    "plan_for",
+    "plans_of",
+    "talk_completion",
     "field_mix",
     "gender_mix",
     "people_for",

@@ -10,6 +10,7 @@ from nonparty.services.people import (
     person_update,
     post_add,
 )
+from nonparty.services.talks import talk_plan_set, talk_record, talk_reminders_sweep
 
 __all__ = [
     "batch_add_people",
@@ -24,4 +25,7 @@ __all__ = [
     "person_create",
     "person_update",
     "post_add",
+    "talk_plan_set",
+    "talk_record",
+    "talk_reminders_sweep",
 ]

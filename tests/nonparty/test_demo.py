@@ -56,3 +56,15 @@ def test_seeding_twice_adds_nothing(seeded):
     before = (Person.objects.count(), Liaison.objects.count(), Batch.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Person.objects.count(), Liaison.objects.count(), Batch.objects.count()) == before
+
+
+def test_talk_plans_part_done(seeded):
+    from django.utils import timezone
+
+    from nonparty.models import TalkPlan
+
+    year = timezone.localdate().year
+    liaison1 = User.objects.get(username="liaison1")
+    total = selectors.talk_completion(liaison1, year)["total"]
+    assert TalkPlan.objects.filter(year=year).count() > 100
+    assert 0 < total["done"] < total["planned"]

@@ -156,6 +156,9 @@ PAGES: dict[str, Route] = {
     "nonparty:batch-detail": Route(get=REGISTRY, kind="np_batch"),
     "nonparty:batch-add-people": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
     "nonparty:batch-approve": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
+    "nonparty:talks": Route(get=REGISTRY),
+    "nonparty:talk-plan-add": Route(post=XX_OFFICE, ok={"POST": {302}}),
+    "nonparty:talk-record": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_talk_plan"),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
@@ -269,6 +272,7 @@ API: dict[str, Route] = {
     "api:nonparty-person-detail": api(get=REGISTRY, kind="np_person"),
     "api:nonparty-batch-list": api(get=REGISTRY),
     "api:nonparty-batch-detail": api(get=REGISTRY, kind="np_batch"),
+    "api:nonparty-talk-plans": api(get=REGISTRY),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

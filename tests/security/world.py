@@ -435,6 +435,9 @@ def build_world(clock) -> World:
     np_link = nonparty_services.liaison_link(
         actor=dispatcher, person=np_own, cadre=np_cadre, starts_on=_dt.date(2025, 7, 1)
     )
+    np_plan = nonparty_services.talk_plan_set(
+        actor=dispatcher, year=2026, cadre=np_cadre, person=np_own, times=2
+    )
 
     people = {
         "entrepreneur": entrepreneur,
@@ -562,6 +565,7 @@ def build_world(clock) -> World:
         "np_education": [Obj("an education entry", {"pk": np_education.pk}, REGISTRY)],
         "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, REGISTRY)],
         "np_batch": [Obj("a batch", {"pk": np_batch.pk}, REGISTRY)],
+        "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, REGISTRY)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),

@@ -5,13 +5,24 @@ from django.utils.translation import gettext_lazy as _
 
 from nonparty.models.people import ARCHIVE_ROLES
 from portal import registry
+from portal.models import Role
 from portal.registry import NavItem
 
 registry.register_urls("nonparty.urls")
 registry.register_api("nonparty.api.urls")
 
+# Under 更多 for the office and county staff (their bar is full); on the bar for a liaison cadre,
+# whose work this is.
 registry.register_menu(
-    NavItem(_("Non-party people"), "nonparty:list", "people", ARCHIVE_ROLES, order=250, more=True),
+    NavItem(
+        _("Non-party people"),
+        "nonparty:list",
+        "people",
+        tuple(role for role in ARCHIVE_ROLES if role != Role.LIAISON),
+        order=250,
+        more=True,
+    ),
+    NavItem(_("Non-party people"), "nonparty:list", "people", (Role.LIAISON,), order=250),
 )
 
 registry.register_notification_kind("nonparty", "talks_behind", label=_("Talks behind plan"))

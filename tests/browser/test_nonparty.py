@@ -169,3 +169,34 @@ def test_the_pages_on_a_phone_fit_the_screen_and_pass_axe(browser, live_server, 
     finally:
         context.close()
     assert findings == {path: [] for path in findings}
+
+
+def test_a_cadre_records_a_talk(page, live_server, archive):
+    from django.utils import timezone
+
+    from nonparty import services
+    from nonparty.models import Liaison, Talk
+
+    cadre = Users(username="cadre", name="傅联络", role="liaison")
+    person = archive["people"][0]
+    person.status = "recognised"
+    person.save()
+    Liaison.objects.create(cadre=cadre, person=person, starts_on=ON)
+    year = timezone.localdate().year
+    plan = services.talk_plan_set(
+        actor=archive["desk"], year=year, cadre=cadre, person=person, times=2
+    )
+    log_in(page, live_server, "cadre")
+    page.goto(f"{live_server.url}/nonparty/talks/")
+    assert page.locator("[data-testid=talk-plan]").count() == 1
+    shot(page, "np-talk-01-plan")
+    page.click("[data-testid=record-talk]")
+    page.select_option("select[name=form]", "face")
+    page.fill("input[name=topics]", "参政议政选题")
+    page.fill("textarea[name=follow_ups]", "推荐参加研修班")
+    page.click("[data-testid=form-submit]")
+    page.wait_for_selector("[data-testid=talk-completion]")
+    assert "1／2" in page.locator("[data-testid=talks-held]").inner_text().replace(" ", "")
+    shot(page, "np-talk-02-recorded")
+    assert Talk.objects.get(plan=plan).recorded_by == cadre
+    assert serious_axe_findings(page) == []

@@ -10,9 +10,20 @@ from nonparty.selectors import Filters, cadres
 from portal.models import Region
 
 
+def _status(value: str) -> str:
+    if value not in Status.values:
+        raise serializers.ValidationError(
+            _("Choose one of: %(values)s.") % {"values": ", ".join(Status.values)}
+        )
+    return value
+
+
 class FilterParamsSerializer(serializers.Serializer):
     batch = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    # Plain strings (one ``status`` enum in the whole schema would collide with the appeals').
+    status = serializers.CharField(
+        required=False, help_text=_("candidate, recognised or withdrawn.")
+    )
     field = serializers.ChoiceField(choices=Field.choices, required=False)
     cadre = serializers.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, help_text=_("The cadre's user id.")
@@ -24,6 +35,9 @@ class FilterParamsSerializer(serializers.Serializer):
         if batch is None:
             raise serializers.ValidationError(_("No batch has this id."))
         return batch
+
+    def validate_status(self, value):
+        return _status(value)
 
     def validate_cadre(self, value):
         cadre = cadres().filter(pk=value).first()
@@ -53,6 +67,9 @@ class PersonRowSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("Any degree from a 双一流 university of the reference table.")
     )
     batch = serializers.IntegerField(source="batch_id", read_only=True, allow_null=True)
+    status = serializers.CharField(
+        read_only=True, help_text=_("candidate, recognised or withdrawn.")
+    )
 
     class Meta:
         model = Person
@@ -90,9 +107,14 @@ class PersonCreateSerializer(serializers.Serializer):
     professional_title = serializers.CharField(required=False, allow_blank=True, default="")
     field = serializers.ChoiceField(choices=Field.choices)
     cv = serializers.CharField(required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(
-        choices=Status.choices, required=False, default=Status.CANDIDATE
+    status = serializers.CharField(
+        required=False,
+        default=Status.CANDIDATE,
+        help_text=_("candidate, recognised or withdrawn."),
     )
+
+    def validate_status(self, value):
+        return _status(value)
 
     def validate_native_place(self, value):
         code = (value or "").strip()

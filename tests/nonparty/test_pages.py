@@ -207,3 +207,33 @@ def test_lists_keep_their_number_of_queries(
     for i in range(25):
         educate(make_person(name=f"多{i}", status="recognised"), "bachelor", "衢州学院")
     assert count() == few
+
+
+def test_a_persons_page_keeps_its_number_of_queries(office, make_person, educate, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nonparty.models import Award, Training
+
+    person = make_person(status="recognised")
+    url = reverse("nonparty:detail", args=[person.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    educate(person, "master", "复旦大学")
+    Training.objects.create(person=person, dated_on=dt.date(2025, 1, 1), course="班", days=3)
+    few = count()
+    for i in range(10):
+        educate(person, "bachelor", "衢州学院")
+        Training.objects.create(
+            person=person,
+            dated_on=dt.date(2025, 1, 2),
+            course=f"班{i}",
+            days=3,
+            recorded_by=people["dispatcher"],
+        )
+        Award.objects.create(person=person, dated_on=dt.date(2025, 2, 2), title=f"奖{i}")
+    assert count() == few

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from nonparty.models import GROWTH_MODELS, Education, Person, Post
 from nonparty.services._common import checked_save, require_editor, require_recorder
 from portal.exceptions import Conflict
-from portal.files import IMAGE_TYPES, check_upload, sanitize_name
+from portal.files import IMAGE_TYPES, check_upload, sanitize_name, storage_token
 from portal.models import AuditLog, User
 from portal.services import audit_record
 
@@ -72,7 +72,9 @@ def _set_photo(person: Person, photo) -> None:
         checked = check_upload(photo, max_bytes=PHOTO_MAX_BYTES, allowed=PHOTO_TYPES)
     except ValidationError as exc:
         raise ValidationError({"photo": exc.messages}) from exc
-    person.photo.save(sanitize_name(checked.name), photo, save=False)
+    # Stored under a random name (the user's never reaches the file system), its type kept.
+    extension = sanitize_name(checked.name).rpartition(".")[2].lower()
+    person.photo.save(f"{storage_token()}.{extension}", photo, save=False)
 
 
 def person_create(*, actor: User, data: Mapping, photo=None) -> Person:

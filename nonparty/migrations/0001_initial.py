@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             name='Person',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
+                ('name', models.CharField(max_length=50, verbose_name='full name')),
                 ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female')], max_length=6, verbose_name='gender')),
                 ('birth_date', models.DateField(verbose_name='date of birth')),
                 ('ethnicity', models.CharField(blank=True, default='汉族', max_length=20, verbose_name='ethnicity')),

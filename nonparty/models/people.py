@@ -131,7 +131,7 @@ class University(models.Model):
 class Person(models.Model):
     """A non-party person (无党派人士) in the archive, from candidate to recognised."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")

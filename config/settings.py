@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "enterprises",
     "xiangxian",
     "alliances",
+    "nonparty",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
     "xiangxian-event-reminders": {
         "task": "xiangxian.tasks.send_event_reminders",
         "schedule": env_int("EVENT_REMINDER_SWEEP_SECONDS", default=300),
+    },
+    # Cadres behind their yearly talk plan (无党派人士), told once a month (a daily run catches up).
+    "nonparty-talk-reminders": {
+        "task": "nonparty.tasks.send_talk_reminders",
+        "schedule": crontab(hour=9, minute=15),
     },
     # The delivery outbox's catch-up: what the broker or a dead worker left behind.
     "requeue-deliveries": {

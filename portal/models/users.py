@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     COUNTY_STAFF = "county_staff", _("County united-front staff (区县统战干部)")
     VILLAGE_REPORTER = "village_reporter", _("Village reporter")
+    # A cadre of the united-front office linked to non-party people (联络干部): their scope is
+    # the people linked to them, which the app that keeps the links states (no grant scope).
+    LIAISON = "liaison", _("Liaison cadre (联络干部)")
 
 
 # Roles that belong to a government department and must name it.

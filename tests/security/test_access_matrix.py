@@ -151,6 +151,30 @@ PAGES: dict[str, Route] = {
         ok={"POST": {302, 400}},
         why="an invitation's private link needs no sign-in",
     ),
+    # The non-party archive: the office edits, leaders read, county staff read their county's
+    # people (a liaison cadre, not in PEOPLE, is tried in tests/nonparty/test_scoping.py).
+    "nonparty:list": Route(get=REGISTRY),
+    "nonparty:create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "nonparty:detail": Route(get=REGISTRY, kind="np_person"),
+    "nonparty:edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
+    "nonparty:numbers": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {200}}),
+    "nonparty:photo": Route(get=REGISTRY, kind="np_person", ok={"GET": {404}}),
+    "nonparty:education-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
+    "nonparty:education-remove": Route(post=XX_OFFICE, kind="np_education", ok={"POST": {302}}),
+    "nonparty:post-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
+    "nonparty:growth-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_growth"),
+    "nonparty:liaison-link": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {302}}),
+    "nonparty:liaison-end": Route(post=XX_OFFICE, kind="np_liaison", ok={"POST": {302}}),
+    "nonparty:coverage": Route(get=REGISTRY),
+    "nonparty:handover": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "nonparty:batch-list": Route(get=REGISTRY),
+    "nonparty:batch-create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "nonparty:batch-detail": Route(get=REGISTRY, kind="np_batch"),
+    "nonparty:batch-add-people": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
+    "nonparty:batch-approve": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
+    "nonparty:talks": Route(get=REGISTRY),
+    "nonparty:talk-plan-add": Route(post=XX_OFFICE, ok={"POST": {302}}),
+    "nonparty:talk-record": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_talk_plan"),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
@@ -263,6 +287,12 @@ API: dict[str, Route] = {
     "api:alliance-list": api(get=AL_READERS, post=AL_OFFICE, ok={"POST": {400}}),
     "api:alliance-detail": api(get=AL_READERS, kind="alliance"),
     "api:alliance-coverage": api(get=AL_READERS),
+    # The non-party archive: an empty body is 400 for the office; the rest read only.
+    "api:nonparty-person-list": api(get=REGISTRY, post=XX_OFFICE, ok={"POST": {400}}),
+    "api:nonparty-person-detail": api(get=REGISTRY, kind="np_person"),
+    "api:nonparty-batch-list": api(get=REGISTRY),
+    "api:nonparty-batch-detail": api(get=REGISTRY, kind="np_batch"),
+    "api:nonparty-talk-plans": api(get=REGISTRY),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

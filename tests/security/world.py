@@ -435,6 +435,52 @@ def build_world(clock) -> World:
         guests=[{"name": "mk-xx-guest 嘉宾", "phone": "13911112222"}],
     ).created[0]
 
+    # The non-party archive (无党派人士): a person from 江山 (county staff see them) and one from
+    # 柯城, a batch, an education entry, a liaison link of a cadre outside ``PEOPLE``.
+    import datetime as _dt
+
+    from nonparty import services as nonparty_services
+    from nonparty.models import Education as NpEducation
+    from nonparty.models import University as NpUniversity
+    from nonparty.universities import load_universities
+
+    load_universities()
+    np_fields = {"gender": "female", "birth_date": _dt.date(1994, 3, 8), "field": "education"}
+    np_own = nonparty_services.person_create(
+        actor=dispatcher,
+        data={**np_fields, "name": "mk-np-jiangshan 叶江山", "native_place": person_hometown},
+    )
+    np_elsewhere = nonparty_services.person_create(
+        actor=dispatcher,
+        data={
+            **np_fields,
+            "name": "mk-np-elsewhere 叶柯城",
+            "native_place": Region.objects.get(code="330802000000"),
+        },
+    )
+    np_education = nonparty_services.education_add(
+        actor=dispatcher,
+        person=np_own,
+        data={
+            "degree": "master",
+            "full_time": True,
+            "university": NpUniversity.objects.get(name="复旦大学"),
+            "discipline": "mk-np-discipline",
+        },
+    )
+    assert isinstance(np_education, NpEducation)
+    np_batch = nonparty_services.batch_create(
+        actor=dispatcher, name="mk-np-batch 第六批", recognised_on=_dt.date(2025, 6, 18)
+    )
+    nonparty_services.batch_add_people(actor=dispatcher, batch=np_batch, people=[np_own])
+    np_cadre = UserFactory(role="liaison", name="傅联络")
+    np_link = nonparty_services.liaison_link(
+        actor=dispatcher, person=np_own, cadre=np_cadre, starts_on=_dt.date(2025, 7, 1)
+    )
+    np_plan = nonparty_services.talk_plan_set(
+        actor=dispatcher, year=2026, cadre=np_cadre, person=np_own, times=2
+    )
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -558,6 +604,18 @@ def build_world(clock) -> World:
             Obj("a guest's private link", {"token": xx_guest.token}, frozenset(PEOPLE)),
             Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
         ],
+        "np_person": [
+            Obj("a person from 江山", {"pk": np_own.pk}, REGISTRY),
+            Obj("a person from another county", {"pk": np_elsewhere.pk}, STAFF),
+        ],
+        "np_growth": [
+            Obj(f"a person, {kind}", {"pk": np_own.pk, "kind": kind}, REGISTRY)
+            for kind in ("training", "proposal")
+        ],
+        "np_education": [Obj("an education entry", {"pk": np_education.pk}, REGISTRY)],
+        "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, REGISTRY)],
+        "np_batch": [Obj("a batch", {"pk": np_batch.pk}, REGISTRY)],
+        "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, REGISTRY)],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -598,6 +656,9 @@ def build_world(clock) -> World:
         "mk-xx-item": REGISTRY,
         "mk-al-own": AL_READERS,
         "mk-al-elsewhere": STAFF,
+        "mk-np-jiangshan": REGISTRY,
+        "mk-np-elsewhere": STAFF,
+        "mk-np-discipline": REGISTRY,
         # Whoever holds the guest's link reads the guest's own page (anyone, by design).
         "mk-xx-guest": frozenset(PEOPLE),
     }

@@ -1,0 +1,14 @@
+"""The app's API, mounted under /api/v1/ by ``portal.registry.register_api``."""
+
+from django.urls import path
+
+from nonparty.api.views import BatchViewSet, PersonViewSet, TalkPlanView
+
+routes = [
+    ("nonparty/people", PersonViewSet, "nonparty-person"),
+    ("nonparty/batches", BatchViewSet, "nonparty-batch"),
+]
+
+urlpatterns = [
+    path("nonparty/talk-plans/", TalkPlanView.as_view(), name="nonparty-talk-plans"),
+]

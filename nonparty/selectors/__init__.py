@@ -1,0 +1,68 @@
+"""Reads of the non-party people's archive: access, the people and their records, profiles."""
+
+from nonparty.selectors.access import (
+    NUMBER_ROLES,
+    can_edit,
+    can_record_growth,
+    can_see_archive,
+    can_see_numbers,
+)
+from nonparty.selectors.people import (
+    Filters,
+    PersonArchive,
+    TimelineItem,
+    archive_of,
+    batch_for,
+    batch_people,
+    batches_for,
+    cadre_people,
+    cadres,
+    people_for,
+    person_for,
+    timeline_of,
+    uncovered,
+    with_row_figures,
+)
+from nonparty.selectors.profiles import (
+    age_on,
+    batch_profile,
+    batch_profiles,
+    field_mix,
+    gender_mix,
+    profile_of,
+    with_profile_flags,
+)
+from nonparty.selectors.talks import completion_rows, plan_for, plans_of, talk_completion
+
+__all__ = [
+    "NUMBER_ROLES",
+    "Filters",
+    "PersonArchive",
+    "TimelineItem",
+    "age_on",
+    "archive_of",
+    "batch_for",
+    "batch_people",
+    "batch_profile",
+    "batch_profiles",
+    "batches_for",
+    "cadre_people",
+    "cadres",
+    "can_edit",
+    "can_record_growth",
+    "can_see_archive",
+    "can_see_numbers",
+    "completion_rows",
+    "plan_for",
+    "plans_of",
+    "talk_completion",
+    "field_mix",
+    "gender_mix",
+    "people_for",
+    "person_for",
+    "profile_of",
+    "timeline_of",
+    "uncovered",
+    "with_profile_flags",
+    "with_row_figures",
+]

@@ -1,0 +1,33 @@
+"""The app's page URLs, included at the site's root through ``portal.registry.register_urls``."""
+
+from django.urls import include, path
+
+from nonparty.views import batches, liaison, people, talks
+
+# /nonparty/… (namespace "nonparty")
+patterns = [
+    path("", people.person_list, name="list"),
+    path("new/", people.person_create, name="create"),
+    path("<int:pk>/", people.person_detail, name="detail"),
+    path("<int:pk>/edit/", people.person_edit, name="edit"),
+    path("<int:pk>/numbers/", people.person_numbers, name="numbers"),
+    path("<int:pk>/photo/", people.person_photo, name="photo"),
+    path("<int:pk>/education/new/", people.education_add, name="education-add"),
+    path("education/<int:pk>/remove/", people.education_remove, name="education-remove"),
+    path("<int:pk>/posts/new/", people.post_add, name="post-add"),
+    path("<int:pk>/growth/<slug:kind>/new/", people.growth_add, name="growth-add"),
+    path("<int:pk>/liaison/", liaison.liaison_link, name="liaison-link"),
+    path("liaison/<int:pk>/end/", liaison.liaison_end, name="liaison-end"),
+    path("coverage/", liaison.coverage, name="coverage"),
+    path("handover/", liaison.handover, name="handover"),
+    path("talks/", talks.talks, name="talks"),
+    path("talks/plan/", talks.talk_plan_add, name="talk-plan-add"),
+    path("talks/<int:pk>/record/", talks.talk_record, name="talk-record"),
+    path("batches/", batches.batch_list, name="batch-list"),
+    path("batches/new/", batches.batch_create, name="batch-create"),
+    path("batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
+    path("batches/<int:pk>/people/", batches.batch_add_people, name="batch-add-people"),
+    path("batches/<int:pk>/approve/", batches.batch_approve, name="batch-approve"),
+]
+
+urlpatterns = [path("nonparty/", include((patterns, "nonparty")))]

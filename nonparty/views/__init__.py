@@ -1,0 +1,1 @@
+"""Pages of the non-party people's archive."""

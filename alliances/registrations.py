@@ -41,4 +41,9 @@ def _seed_reports(context: dict) -> dict:
     return seed(context)
 
 
+registry.register_menu(
+    NavItem(
+        _("Village figures"), "alliances:report-list", "clipboard-data", READER_ROLES, order=310
+    ),
+)
 registry.register_seeder("alliances_reports", _seed_reports, after=("alliances",))

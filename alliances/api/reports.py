@@ -209,8 +209,11 @@ class ReportViewSet(viewsets.GenericViewSet):
             409: _error("Locked (submitted or approved), or changed since `revision`."),
         },
     )
-    def partial_update(self, request, pk=None):
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
         report = self._report(pk)
+        if not report_services.is_reporter_of(request.user, report.village):
+            raise PermissionDenied(_("Only the village's reporter enters its figures."))
         serializer = ReportUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = report_services.report_update(

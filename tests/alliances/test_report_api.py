@@ -83,19 +83,23 @@ def test_workflow_status_codes(
     r = client(reporter).post(f"{url}submit/")
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     assert client(reporter).post(f"{url}submit/").status_code == 409
-    assert client(reporter).patch(url, {"values": VALUES}, format="json").status_code == 409
+    assert (
+        client(reporter).post(f"{url}edit/", {"values": VALUES}, format="json").status_code == 409
+    )
     assert client(county_longyou).post(f"{url}return/", {}, format="json").status_code == 400
     assert client(county_longyou).post(f"{url}check/").json()["status"] == "checked"
     assert client(reporter).post(f"{url}approve/").status_code == 403
     r = client(office).post(f"{url}return/", {"reason": "经营性收入偏高"}, format="json")
     assert r.status_code == 200 and r.json()["return_reason"] == "经营性收入偏高"
     revision = r.json()["revision"]
-    r = client(reporter).patch(
-        url, {"values": {"operating_income": "353500"}, "revision": revision}, format="json"
+    r = client(reporter).post(
+        f"{url}edit/",
+        {"values": {"operating_income": "353500"}, "revision": revision},
+        format="json",
     )
     assert r.status_code == 200
-    stale = client(reporter).patch(
-        url, {"values": {"operating_income": "1"}, "revision": revision}, format="json"
+    stale = client(reporter).post(
+        f"{url}edit/", {"values": {"operating_income": "1"}, "revision": revision}, format="json"
     )
     assert stale.status_code == 409
     for who, step in ((reporter, "submit"), (county_longyou, "check"), (office, "approve")):
@@ -104,7 +108,9 @@ def test_workflow_status_codes(
     assert approved["status"] == "approved" and approved["is_effective"]
     assert approved["actions"] == ["correct"]
     # Approved: locked in place, every step 409.
-    assert client(reporter).patch(url, {"values": VALUES}, format="json").status_code == 409
+    assert (
+        client(reporter).post(f"{url}edit/", {"values": VALUES}, format="json").status_code == 409
+    )
     for who, step in (
         (reporter, "submit"),
         (county_longyou, "check"),
@@ -122,7 +128,7 @@ def test_workflow_status_codes(
     assert client(county_longyou).get(BASE).json()["count"] == 2
     assert client(county_jiangshan).get(BASE).json()["count"] == 0
     assert client(office).get(BASE, {"period": "bad"}).status_code == 400
-    assert client(office).put(url, {}, format="json").status_code == 405
+    assert client(office).patch(url, {}, format="json").status_code == 405
 
 
 def test_figures_endpoint(places, office, reporter):

@@ -54,6 +54,9 @@ READ_ONLY = "a read-only page that renders on POST too"
 # Alliances: the office and leaders city-wide, county staff and village reporters their part.
 AL_READERS = STAFF | {"county", "village"}
 AL_OFFICE = frozenset({"dispatcher", "admin"})
+AL_REPORTER = frozenset({"village"})
+AL_COUNTY = frozenset({"county"})
+AL_CORRECTORS = AL_OFFICE | AL_REPORTER
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -80,6 +83,15 @@ PAGES: dict[str, Route] = {
     "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
     "xiangxian:list": Route(get=REGISTRY),
     "alliances:list": Route(get=AL_READERS),
+    # The villages' figures: the reporter enters, the county checks, the office approves.
+    "alliances:report-list": Route(get=AL_READERS),
+    "alliances:report-create": Route(get=AL_REPORTER, post=AL_REPORTER, ok={"POST": {200}}),
+    "alliances:report-detail": Route(get=AL_READERS, kind="al_report"),
+    "alliances:report-edit": Route(get=AL_REPORTER, post=AL_REPORTER, kind="al_report"),
+    "alliances:report-correct": Route(post=AL_CORRECTORS, kind="al_report", ok={"POST": {302}}),
+    "alliances:report-action": Route(post=AL_REPORTER, kind="al_report_submit", ok={"POST": {302}}),
+    "alliances:figures": Route(get=AL_READERS),
+    "alliances:figures-export": Route(get=AL_READERS),
     "xiangxian:export": Route(get=REGISTRY),
     "xiangxian:create": Route(get=XX_EDITORS, post=XX_EDITORS),
     "xiangxian:search-save": Route(post=REGISTRY, ok={"POST": {302}}),
@@ -247,6 +259,17 @@ API: dict[str, Route] = {
     "api:xiangxian-stats": api(get=REGISTRY),
     "api:xiangxian-event-list": api(get=REGISTRY),
     "api:xiangxian-event-detail": api(get=REGISTRY, kind="xx_event"),
+    "api:alliance-report-list": api(get=AL_READERS, post=AL_READERS, ok={"POST": {400}}),
+    "api:alliance-report-detail": api(get=AL_READERS, kind="al_report"),
+    "api:alliance-report-submit": api(post=AL_REPORTER, kind="al_report", ok={"POST": {200, 400}}),
+    "api:alliance-report-edit": api(post=AL_REPORTER, kind="al_report", ok={"POST": {200, 400}}),
+    "api:alliance-report-check": api(post=AL_COUNTY, kind="al_report", ok={"POST": {409}}),
+    "api:alliance-report-approve": api(post=AL_OFFICE, kind="al_report", ok={"POST": {409}}),
+    "api:alliance-report-return": api(
+        post=AL_OFFICE | AL_COUNTY, kind="al_report", ok={"POST": {400}}
+    ),
+    "api:alliance-report-correct": api(post=AL_CORRECTORS, kind="al_report", ok={"POST": {400}}),
+    "api:alliance-figures": api(get=AL_READERS, query={"period": "2023H1"}),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

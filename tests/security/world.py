@@ -59,6 +59,8 @@ DEPARTMENT = frozenset({"handler", "head"})
 ENTREPRENEURS = frozenset({"entrepreneur", "pending"})
 # Who sees the xiangxian registry's people from 江山 (the world's person is from there).
 REGISTRY = STAFF | {"county"}
+# Who sees the village reporter's own report (alliances): the office, leaders, the county.
+AL_SEEN = STAFF | {"county", "village"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -358,6 +360,44 @@ def build_world(clock) -> World:
     )[0]
     village = UserFactory(role="village_reporter", name="蓝村报")
     role_grant(user=village, role="village_reporter", region=village_region, actor=None)
+    # The villages' figures (alliances): the reporter's own draft (江山, seen by the county's
+    # staff too) and a returned report of a village of 柯城 (the office's alone).
+    from alliances import services as alliance_services
+    from alliances.models import VillageReport
+
+    alliance_services.ensure_indicators()
+    al_report_own = alliance_services.report_create(
+        actor=village,
+        village=village_region,
+        period="2023H1",
+        values={"collective_income": "662000", "operating_income": "353000"},
+    )
+    kecheng_township = Region.objects.get_or_create(
+        code="330802001000",
+        defaults={
+            "name": "府山街道",
+            "level": Region.Level.TOWNSHIP,
+            "parent": Region.objects.get(code="330802000000"),
+            "vintage": 2023,
+        },
+    )[0]
+    kecheng_village = Region.objects.get_or_create(
+        code="330802001201",
+        defaults={
+            "name": "柯城一村",
+            "level": Region.Level.VILLAGE,
+            "parent": kecheng_township,
+            "vintage": 2023,
+        },
+    )[0]
+    al_report_other = VillageReport.objects.create(
+        village=kecheng_village,
+        period="2023H1",
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 6, 30),
+        status="returned",
+        return_reason="mk-al-report-other",
+    )
     # Events (会务): one with a programme item and an invitation of the person kept; another
     # whose guest's private link anyone holding it may open (public by design).
     xx_start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
@@ -508,6 +548,22 @@ def build_world(clock) -> World:
             Obj("a guest's private link", {"token": xx_guest.token}, frozenset(PEOPLE)),
             Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
         ],
+        "al_report": [
+            Obj("the reporter's own village's report", {"pk": al_report_own.pk}, AL_SEEN),
+            Obj("a report of another county's village", {"pk": al_report_other.pk}, STAFF),
+        ],
+        "al_report_submit": [
+            Obj(
+                "submit the own village's report",
+                {"pk": al_report_own.pk, "action": "submit"},
+                AL_SEEN,
+            ),
+            Obj(
+                "submit another county's report",
+                {"pk": al_report_other.pk, "action": "submit"},
+                STAFF,
+            ),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -537,6 +593,7 @@ def build_world(clock) -> World:
         "mk-cel-b": STAFF | DEPARTMENT | {"county"},
         "mk-generic-appeal-a": appeal_a_scope,
         "mk-generic-job": {"handler"},
+        "mk-al-report-other": STAFF,
         "mk-xx-kept": REGISTRY,
         "mk-xx-elsewhere": STAFF,
         "mk-xx-search": REGISTRY,

@@ -175,9 +175,11 @@ def figures(user, period: Period, group_by: str = "county") -> dict:
     rows.sort(
         key=lambda r: (r["label"], str(r["key"])) if group_by == "alliance" else str(r["key"])
     )
-    all_sums, all_counts = _aggregate(user, codes, None)
-    # The total's key is None for every period: fold the per-period keys.
-    total = _row(None, "", _fold(all_sums), _fold(all_counts), period, indicators)
+    if group_by == "county":  # each village in one county: the total is the rows' sum
+        all_sums, all_counts = _fold(sums), _fold(counts)
+    else:  # a village in two alliances counts once: sum again, without the memberships
+        all_sums, all_counts = _fold(*_aggregate(user, codes, None))
+    total = _row(None, "", all_sums, all_counts, period, indicators)
     total.pop("key")
     total.pop("label")
     return {
@@ -193,8 +195,21 @@ def figures(user, period: Period, group_by: str = "county") -> dict:
     }
 
 
-def _fold(table: dict) -> dict:
-    return {(None, *key[1:]): value for key, value in table.items()}
+def _fold(*tables: dict):
+    """Each table with its group keys folded into one (``None``), values added up: sums
+    ``(total, n)`` pairs, counts numbers."""
+    folded = []
+    for table in tables:
+        out: dict = {}
+        for key, value in table.items():
+            key = (None, *key[1:])
+            if isinstance(value, tuple):
+                total, n = out.get(key, (0, 0))
+                out[key] = (total + value[0], n + value[1])
+            else:
+                out[key] = out.get(key, 0) + value
+        folded.append(out)
+    return folded[0] if len(folded) == 1 else folded
 
 
 def series(user, periods: list[Period], group_by: str = "county") -> dict:
@@ -204,7 +219,10 @@ def series(user, periods: list[Period], group_by: str = "county") -> dict:
     indicators = list(Indicator.objects.filter(active=True).order_by("order", "code"))
     codes = [p.code for p in periods]
     sums, counts = _aggregate(user, codes, group_by)
-    all_sums, all_counts = _aggregate(user, codes, None)
+    if group_by == "county":
+        all_sums, all_counts = _fold(sums), _fold(counts)
+    else:
+        all_sums, all_counts = _fold(*_aggregate(user, codes, None))
     keys = sorted({k[0] for k in counts}, key=str)
     labels = _labels(group_by, keys)
 
@@ -224,7 +242,7 @@ def series(user, periods: list[Period], group_by: str = "county") -> dict:
         return out
 
     rows = [line(k, labels.get(k, str(k)), sums, counts) for k in keys]
-    rows.append(line(None, "", _fold(all_sums), _fold(all_counts)))
+    rows.append(line(None, "", all_sums, all_counts))
     return {"periods": codes, "indicators": indicators, "rows": rows}
 
 

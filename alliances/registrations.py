@@ -43,7 +43,12 @@ def _seed_reports(context: dict) -> dict:
 
 registry.register_menu(
     NavItem(
-        _("Village figures"), "alliances:report-list", "clipboard-data", READER_ROLES, order=310
+        _("Village figures"),
+        "alliances:report-list",
+        "clipboard-data",
+        READER_ROLES,
+        order=310,
+        more=True,  # under "More": the bar must fit on one line
     ),
 )
 registry.register_seeder("alliances_reports", _seed_reports, after=("alliances",))

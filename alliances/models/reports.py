@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliances.periods import PERIOD_CODE_REGEX
 from portal.models import Region, Role
@@ -43,11 +44,11 @@ class Indicator(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    CHECKED = "checked", _("Checked by the county")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
+    DRAFT = "draft", pgettext_lazy("village report", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("village report", "Submitted")
+    CHECKED = "checked", pgettext_lazy("village report", "Checked by the county")
+    APPROVED = "approved", pgettext_lazy("village report", "Approved")
+    RETURNED = "returned", pgettext_lazy("village report", "Returned")
 
 
 OPEN_STATUSES = ("draft", "submitted", "checked", "returned")
@@ -189,14 +190,14 @@ class ReportStep(models.Model):
     """One step in a report's history (append-only): who, when, from what to what, why."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Entered")
-        EDIT = "edit", _("Edited")
-        SUBMIT = "submit", _("Submitted")
-        CHECK = "check", _("Checked")
-        APPROVE = "approve", _("Approved")
-        RETURN = "return", _("Returned")
-        CORRECT = "correct", _("Correction begun")
-        IMPORT = "import", _("Imported")
+        CREATE = "create", pgettext_lazy("village report step", "Entered")
+        EDIT = "edit", pgettext_lazy("village report step", "Edited")
+        SUBMIT = "submit", pgettext_lazy("village report step", "Submitted")
+        CHECK = "check", pgettext_lazy("village report step", "Checked")
+        APPROVE = "approve", pgettext_lazy("village report step", "Approved")
+        RETURN = "return", pgettext_lazy("village report step", "Returned")
+        CORRECT = "correct", pgettext_lazy("village report step", "Correction begun")
+        IMPORT = "import", pgettext_lazy("village report step", "Imported")
 
     report = models.ForeignKey(
         VillageReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="steps"

@@ -337,7 +337,10 @@ def report_update(
         if changed:
             locked.revision += 1
             locked.save(update_fields=["revision"])
-            _step(locked, step, actor, before=locked.status, note=", ".join(changed))
+            names = dict(Indicator.objects.filter(code__in=changed).values_list("code", "name"))
+            _step(
+                locked, step, actor, before=locked.status, note="、".join(names[c] for c in changed)
+            )
     return locked
 
 

@@ -34,6 +34,12 @@ DONE = {
 }
 
 
+def _wan(yuan) -> str:
+    """Yuan in 万元 with up to two decimals (662000 → 66.2 万元)."""
+    text = f"{yuan / 10000:,.2f}".rstrip("0").rstrip(".")
+    return _("%(n)s 万元") % {"n": text}
+
+
 def recent_periods(today=None, count: int = 16) -> list[Period]:
     """The half years up to the current one, newest first (the periods one may enter)."""
     today = today or timezone.localdate()
@@ -196,7 +202,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alliances/reports/detail.html",
         {
             "report": report,
-            "values": list(report.values.select_related("indicator")),
+            "values": [
+                (v, _wan(v.value) if v.indicator.is_amount else "")
+                for v in report.values.select_related("indicator")
+            ],
             "versions": versions,
             "actions": services.available_actions(user, report),
             "may_edit": services.may_edit(user, report),

@@ -52,3 +52,6 @@ registry.register_menu(
     ),
 )
 registry.register_seeder("alliances_reports", _seed_reports, after=("alliances",))
+
+# The villages' figures as an Excel import kind (alliances.reports).
+from alliances import imports as _imports  # noqa: E402, F401

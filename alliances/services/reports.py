@@ -436,6 +436,65 @@ def report_correct(*, report: VillageReport, actor: User, reason: str) -> Villag
     return new
 
 
+def may_import_for(user, village: Region) -> bool:
+    """A village's reporter imports its figures; a county's staff those of its villages."""
+    return is_reporter_of(user, village) or is_county_staff_of(user, village)
+
+
+def report_import(*, actor: User, village: Region, period: Period, values: dict) -> str:
+    """One row of an Excel import: a new draft, or the figures of the draft (or returned
+    version) under way replaced; ``"created"``, ``"updated"`` or ``"unchanged"``. A version
+    submitted, checked or approved is not touched (``Conflict``: correct it on its page)."""
+    if not may_import_for(actor, village):
+        raise PermissionDenied(
+            _("%(village)s is not a village you report for.") % {"village": village.name}
+        )
+    with transaction.atomic():
+        current = (
+            VillageReport.objects.select_for_update()
+            .filter(village=village, period=period.code, status__in=_open())
+            .first()
+        )
+        if current is None:
+            if VillageReport.objects.filter(village=village, period=period.code).exists():
+                raise Conflict(
+                    _(
+                        "The figures of %(village)s for %(period)s are approved; correct them on "
+                        "their page."
+                    )
+                    % {"village": village.name, "period": period.code}
+                )
+            report = VillageReport.objects.create(
+                village=village,
+                period=period.code,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                created_by=actor,
+            )
+            _write_values(report, values)
+            _step(report, ReportStep.Action.IMPORT, actor)
+            return "created"
+        if current.locked:
+            raise Conflict(
+                _(
+                    "The figures of %(village)s for %(period)s are %(status)s; they are not "
+                    "changed by an import."
+                )
+                % {
+                    "village": village.name,
+                    "period": period.code,
+                    "status": current.get_status_display(),
+                }
+            )
+        changed = _write_values(current, values)
+        if not changed:
+            return "unchanged"
+        current.revision += 1
+        current.save(update_fields=["revision"])
+        _step(current, ReportStep.Action.IMPORT, actor, before=current.status)
+        return "updated"
+
+
 # --- telling ------------------------------------------------------------------------------------
 
 

@@ -57,6 +57,8 @@ AL_OFFICE = frozenset({"dispatcher", "admin"})
 AL_REPORTER = frozenset({"village"})
 AL_COUNTY = frozenset({"county"})
 AL_CORRECTORS = AL_OFFICE | AL_REPORTER
+# Whoever has an import kind: the registry's editors, and village reporters (their figures).
+IMPORTERS = XX_EDITORS | AL_REPORTER
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -156,8 +158,8 @@ PAGES: dict[str, Route] = {
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-download": Route(get=SIGNED_IN, kind="export_job", ok={"GET": {200, 404}}),
     "imports:list": Route(get=SIGNED_IN),
-    "imports:new": Route(get=XX_EDITORS, post=XX_EDITORS, ok={"POST": {200}}),
-    "imports:template": Route(get=XX_EDITORS, kind="import_kind"),
+    "imports:new": Route(get=IMPORTERS, post=IMPORTERS, ok={"POST": {200}}),
+    "imports:template": Route(get=IMPORTERS, kind="import_kind"),
     "imports:job": Route(get=SIGNED_IN, kind="import_job"),
     "imports:job-check": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),
     "imports:job-apply": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),

@@ -521,9 +521,19 @@ def build_world(clock) -> World:
             Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
         ],
         "import_kind": [
-            Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN - {"county"}),
+            Obj(
+                "enterprise directory",
+                {"kind": "enterprises.directory"},
+                SIGNED_IN - {"county", "village"},
+            ),
             # County staff import their county's people (a row from elsewhere is rejected).
-            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN),
+            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN - {"village"}),
+            # A village's reporter imports its figures, county staff their villages'.
+            Obj(
+                "alliances' village figures",
+                {"kind": "alliances.reports"},
+                frozenset({"county", "village", "admin"}),
+            ),
         ],
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),

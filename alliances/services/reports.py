@@ -28,7 +28,7 @@ from alliances.models import (
 from alliances.periods import Period
 from portal.exceptions import Conflict
 from portal.lifecycle import Lifecycle, Transition
-from portal.models import Region, Role, User
+from portal.models import AuditLog, Region, Role, User
 from portal.regions import is_within, significant_prefix
 from portal.services import audit_record
 from portal.services.notifications import Message, notify_many
@@ -232,7 +232,13 @@ def _step(report, action, actor, *, before: str = "", note: str = "") -> None:
         actor=actor if actor is not None and actor.is_authenticated else None,
         note=note,
     )
-    audit_record(actor=actor, action=f"alliances.report.{action}", target=report, note=note)
+    kind = {"create": AuditLog.Action.CREATE, "correct": AuditLog.Action.CREATE}.get(
+        action, AuditLog.Action.IMPORT if action == "import" else AuditLog.Action.UPDATE
+    )
+    fields = ["values"] if action in ("create", "edit", "import", "correct") else ["status"]
+    audit_record(
+        actor=actor, action=kind, target=report, fields=fields, note=f"{action}: {note}"[:500]
+    )
 
 
 def _write_values(report: VillageReport, values: dict) -> list[str]:

@@ -58,7 +58,9 @@ def test_create_stores_values_in_yuan_and_a_step(draft):
         "operating_income": Decimal("353000.50"),
     }
     assert [s.action for s in draft.steps.all()] == ["create"]
-    assert AuditLog.objects.filter(action="alliances.report.create").count() == 1
+    assert (
+        AuditLog.objects.filter(action="create", target_type="alliances.villagereport").count() == 1
+    )
 
 
 def test_only_the_villages_reporter_enters(places, other_reporter, county_longyou, office):

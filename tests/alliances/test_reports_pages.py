@@ -124,3 +124,31 @@ def test_report_list_query_count_is_flat(client, office, places):
     with CaptureQueriesContext(connection) as more:
         client.get("/alliances/reports/")
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_admin_edits_indicators_and_reads_reports(client, reporter, places):
+    from alliances.models import Indicator
+    from alliances.services import report_create
+
+    report = report_create(actor=reporter, village=places["shuangdai"], period="2023H1")
+    admin = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    login(client, admin)
+    assert client.get("/admin/alliances/indicator/").status_code == 200
+    added = client.post(
+        "/admin/alliances/indicator/add/",
+        {
+            "code": "dividend",
+            "name": "村民分红",
+            "unit": "元",
+            "is_amount": "on",
+            "order": 30,
+            "active": "on",
+        },
+    )
+    assert added.status_code == 302 and Indicator.objects.filter(code="dividend").exists()
+    assert client.get("/admin/alliances/villagereport/").status_code == 200
+    assert client.get(f"/admin/alliances/villagereport/{report.pk}/change/").status_code == 200
+    assert client.get("/admin/alliances/villagereport/add/").status_code == 403
+    # The new indicator is asked for on the page, and submitting needs it.
+    login(client, reporter)
+    assert "村民分红" in client.get(f"/alliances/reports/{report.pk}/edit/").content.decode()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from alliances.models import (
@@ -91,11 +91,12 @@ def alliance_for(user: User, pk) -> Alliance:
 
 
 def members(alliance: Alliance) -> QuerySet[Membership]:
-    """The alliance's memberships, current first, with each village's township and county."""
+    """The alliance's memberships, current first (the lead village first among them), with
+    each village's township and county."""
     return (
         Membership.objects.filter(alliance=alliance)
         .select_related("region__parent__parent")
-        .order_by("left_on", "region__code", "joined_on")
+        .order_by(F("left_on").asc(nulls_first=True), "role", "region__code", "joined_on")
     )
 
 

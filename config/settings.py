@@ -373,6 +373,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two apps' "status" choice sets would otherwise get hashed enum names; the appeals' keeps
+    # the name it had.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "enterprises.models.appeals.Status",
+        "AllianceStatusEnum": "alliances.models.alliances.ALLIANCE_STATUSES",
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------

@@ -92,6 +92,10 @@ class Alliance(models.Model):
         return sorted(k.kind for k in self.kinds.all())
 
 
+# For the API schema's enum name (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+ALLIANCE_STATUSES = Alliance.Status
+
+
 class Kind(models.TextChoices):
     INDUSTRY = "industry", _("Industry community (产业共同体)")
     TALENT = "talent", _("Talent community (人才共同体)")

@@ -17,3 +17,12 @@ def require_reader(request: HttpRequest) -> None:
 def require_editor(request: HttpRequest) -> None:
     if not selectors.can_edit(request.user):
         raise PermissionDenied
+
+
+def as_pk(value) -> int:
+    """A posted or routed id, or 0 (which matches nothing: a 404, never a 500)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return pk if 0 < pk < 2**63 else 0

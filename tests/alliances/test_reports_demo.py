@@ -71,3 +71,26 @@ def test_spread_sums_exactly():
 
     values = demo_reports.spread(49, Decimal("662000"), 23000)
     assert sum(values) == 49 * Decimal("662000") and min(values) > 0
+
+
+def test_on_the_alliances_demo_the_49_ethnic_villages_average_the_articles_figures(db):
+    """With the alliances' own demo (its 116 member villages, 49 of them ethnic) seeded first,
+    as seed_demo runs them."""
+    from portal import registry
+    from portal.models import User
+
+    context: dict = {"password": "tongxin-demo"}
+    for seeder in registry.seeders():
+        if seeder.name in ("portal", "alliances", "alliances_reports"):
+            context.update(seeder.seed(context) or {})
+    office = User.objects.get(username="dispatcher")
+    total = figures(office, Period.parse("2023H1"), "alliance")["total"]
+    assert (total["villages"], total["ethnic"]["villages"]) == (116, 49)
+    assert total["ethnic"]["indicators"]["collective_income"]["average"] == 662000.0
+    assert total["ethnic"]["indicators"]["operating_income"]["average"] == 353000.0
+    village1 = User.objects.get(username="village1")
+    states = set(VillageReport.objects.visible_to(village1).values_list("status", flat=True))
+    assert states == {"approved", "submitted", "returned", "draft"}
+    county1 = User.objects.get(username="county1")
+    states = set(VillageReport.objects.visible_to(county1).values_list("status", flat=True))
+    assert states == {"approved", "submitted", "checked", "returned", "draft"}

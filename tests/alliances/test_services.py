@@ -56,7 +56,7 @@ def test_bad_input_is_a_message_on_its_field(office, places, extra, field):
 
 def test_names_are_unique(office, places):
     services.alliance_create(actor=office, data=_data(places))
-    with pytest.raises(ValidationError, match="already recorded"):
+    with pytest.raises(ValidationError, match="已有同名联盟"):
         services.alliance_create(actor=office, data=_data(places))
 
 
@@ -99,11 +99,11 @@ def test_members_join_leave_and_rejoin(office, places, make_alliance):
         joined_on="2022-01-01",
         role="partner",
     )
-    with pytest.raises(ValidationError, match="already a member"):
+    with pytest.raises(ValidationError, match="已是该联盟成员"):
         services.membership_add(
             actor=office, alliance=alliance, region=places["yushan_v"], joined_on="2022-02-01"
         )
-    with pytest.raises(ValidationError, match="before the day it joined"):
+    with pytest.raises(ValidationError, match="退出日期不能早于加入日期"):
         services.membership_leave(actor=office, membership=member, left_on="2021-12-31")
     services.membership_leave(actor=office, membership=member, left_on="2022-06-30")
     with pytest.raises(Conflict):
@@ -115,7 +115,7 @@ def test_members_join_leave_and_rejoin(office, places, make_alliance):
 
 
 def test_a_township_cannot_be_a_member(office, places, make_alliance):
-    with pytest.raises(ValidationError, match="not a village"):
+    with pytest.raises(ValidationError, match="不是村"):
         services.membership_add(
             actor=office, alliance=make_alliance(), region=places["muchen"], joined_on="2022-01-01"
         )
@@ -127,7 +127,7 @@ def test_records_companies_bases_teams_activities(office, places, make_alliance)
         actor=office,
         data={"name": "双戴强村公司", "village": places["shuangdai"].code, "alliance": alliance.pk},
     )
-    with pytest.raises(ValidationError, match="already has one"):
+    with pytest.raises(ValidationError, match="该村已有同名记录"):
         services.company_save(
             actor=office, data={"name": "双戴强村公司", "village": places["shuangdai"]}
         )

@@ -27,6 +27,7 @@ from tests.security.access import (
     walk,
 )
 from tests.security.world import (
+    AL_READERS,
     DEPARTMENT,
     ENTREPRENEURS,
     PEOPLE,
@@ -51,8 +52,7 @@ XX_OFFICE = frozenset({"dispatcher", "admin"})
 # County staff keep their county's people too; the associations are the office's.
 XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
-# Alliances: the office and leaders city-wide, county staff and village reporters their part.
-AL_READERS = STAFF | {"county", "village"}
+# Alliances: only the office writes (leaders, county staff and reporters read their part).
 AL_OFFICE = frozenset({"dispatcher", "admin"})
 AL_REPORTER = frozenset({"village"})
 AL_COUNTY = frozenset({"county"})
@@ -94,6 +94,18 @@ PAGES: dict[str, Route] = {
     "alliances:report-action": Route(post=AL_REPORTER, kind="al_report_submit", ok={"POST": {302}}),
     "alliances:figures": Route(get=AL_READERS),
     "alliances:figures-export": Route(get=AL_READERS),
+    "alliances:create": Route(get=AL_OFFICE, post=AL_OFFICE),
+    "alliances:coverage": Route(get=AL_READERS),
+    "alliances:detail": Route(get=AL_READERS, kind="alliance"),
+    "alliances:edit": Route(get=AL_OFFICE, post=AL_OFFICE, kind="alliance"),
+    "alliances:member-add": Route(post=AL_OFFICE, kind="alliance"),
+    # An empty body records nothing and goes back to the alliance with a message.
+    "alliances:member-leave": Route(post=AL_OFFICE, kind="al_membership", ok={"POST": {302}}),
+    "alliances:company-add": Route(post=AL_OFFICE, kind="alliance"),
+    "alliances:base-add": Route(post=AL_OFFICE, kind="alliance"),
+    "alliances:maker-team-add": Route(post=AL_OFFICE, kind="alliance"),
+    "alliances:activity-add": Route(post=AL_OFFICE, kind="alliance"),
+    "alliances:tourism-set": Route(post=AL_OFFICE, kind="alliance"),
     "xiangxian:export": Route(get=REGISTRY),
     "xiangxian:create": Route(get=XX_EDITORS, post=XX_EDITORS),
     "xiangxian:search-save": Route(post=REGISTRY, ok={"POST": {302}}),
@@ -272,6 +284,10 @@ API: dict[str, Route] = {
     ),
     "api:alliance-report-correct": api(post=AL_CORRECTORS, kind="al_report", ok={"POST": {400}}),
     "api:alliance-figures": api(get=AL_READERS, query={"period": "2023H1"}),
+    # An empty body: 400 for the office; everyone else who reads alliances 403.
+    "api:alliance-list": api(get=AL_READERS, post=AL_OFFICE, ok={"POST": {400}}),
+    "api:alliance-detail": api(get=AL_READERS, kind="alliance"),
+    "api:alliance-coverage": api(get=AL_READERS),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

@@ -61,6 +61,8 @@ ENTREPRENEURS = frozenset({"entrepreneur", "pending"})
 REGISTRY = STAFF | {"county"}
 # Who sees the village reporter's own report (alliances): the office, leaders, the county.
 AL_SEEN = STAFF | {"county", "village"}
+# Alliances: the office and leaders city-wide, county staff and village reporters their part.
+AL_READERS = STAFF | {"county", "village"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -398,6 +400,45 @@ def build_world(clock) -> World:
         status="returned",
         return_reason="mk-al-report-other",
     )
+    # Alliances (奔富联盟): one led by the reporter's village of 江山 (the county staff's and the
+    # reporter's own), one of a 龙游 village only the office sees.
+
+    longyou_township = Region.objects.get_or_create(
+        code="330825206000",
+        defaults={
+            "name": "沐尘畲族乡",
+            "level": Region.Level.TOWNSHIP,
+            "parent": Region.objects.get(code="330825000000"),
+            "vintage": 2023,
+        },
+    )[0]
+    longyou_village = Region.objects.get_or_create(
+        code="330825206201",
+        defaults={
+            "name": "双戴村",
+            "level": Region.Level.VILLAGE,
+            "parent": longyou_township,
+            "vintage": 2023,
+        },
+    )[0]
+    al_own = alliance_services.alliance_create(
+        actor=dispatcher,
+        data={
+            "name": "mk-al-own 峡口联盟",
+            "founded_on": MONDAY,
+            "lead_village": village_region,
+            "kinds": ["industry"],
+        },
+    )
+    al_elsewhere = alliance_services.alliance_create(
+        actor=dispatcher,
+        data={
+            "name": "mk-al-elsewhere 沐尘联盟",
+            "founded_on": MONDAY,
+            "lead_village": longyou_village,
+            "kinds": ["culture"],
+        },
+    )
     # Events (会务): one with a programme item and an invitation of the person kept; another
     # whose guest's private link anyone holding it may open (public by design).
     xx_start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
@@ -554,6 +595,14 @@ def build_world(clock) -> World:
         "xx_event": [Obj("an event", {"pk": xx_event.pk}, REGISTRY)],
         "xx_programme_item": [Obj("a programme item", {"pk": xx_item.pk}, REGISTRY)],
         "xx_invitation": [Obj("an invitation", {"pk": xx_invitation.pk}, REGISTRY)],
+        "alliance": [
+            Obj("an alliance of the reporter's village", {"pk": al_own.pk}, AL_READERS),
+            Obj("an alliance of another county", {"pk": al_elsewhere.pk}, STAFF),
+        ],
+        "al_membership": [
+            Obj("a member of the own alliance", {"pk": al_own.memberships.get().pk}, AL_READERS),
+            Obj("a member elsewhere", {"pk": al_elsewhere.memberships.get().pk}, STAFF),
+        ],
         "xx_private_link": [
             Obj("a guest's private link", {"token": xx_guest.token}, frozenset(PEOPLE)),
             Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
@@ -613,6 +662,8 @@ def build_world(clock) -> World:
         "mk-xx-association": REGISTRY,
         "mk-xx-event": REGISTRY,
         "mk-xx-item": REGISTRY,
+        "mk-al-own": AL_READERS,
+        "mk-al-elsewhere": STAFF,
         # Whoever holds the guest's link reads the guest's own page (anyone, by design).
         "mk-xx-guest": frozenset(PEOPLE),
     }

@@ -149,3 +149,20 @@ def test_figures_endpoint(places, office, reporter):
     data = client(office).get(url, {"period": "2023H1", "group_by": "alliance"}).json()
     assert data["total"]["villages"] == 0
     assert set(data["total"]["indicators"]["collective_income"]) >= {"total", "average"}
+
+
+def test_the_list_query_count_is_flat(office, places):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.alliances.test_figures import report
+
+    c = client(office)
+    report(places["shuangdai"], "2023H1", "1", "1")
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(BASE).status_code == 200
+    for key in ("muchen_v", "plain_ly", "js_a", "js_b", "yushan_v"):
+        report(places[key], "2023H1", "1", "1")
+    with CaptureQueriesContext(connection) as more:
+        assert c.get(BASE).json()["count"] == 6
+    assert len(more.captured_queries) == len(few.captured_queries)

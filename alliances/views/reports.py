@@ -129,6 +129,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": ReportStatus.choices,
             "periods": recent_periods(),
             "can_enter": bool(request.user.region_ids(Role.VILLAGE_REPORTER)),
+            "can_import": bool(request.user.region_ids(Role.VILLAGE_REPORTER, Role.COUNTY_STAFF)),
         },
     )
 

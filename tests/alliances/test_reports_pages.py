@@ -152,3 +152,13 @@ def test_admin_edits_indicators_and_reads_reports(client, reporter, places):
     # The new indicator is asked for on the page, and submitting needs it.
     login(client, reporter)
     assert "村民分红" in client.get(f"/alliances/reports/{report.pk}/edit/").content.decode()
+
+
+def test_the_import_page_offers_the_village_figures(client, reporter, county_longyou):
+    for user in (reporter, county_longyou):
+        login(client, user)
+        assert 'data-testid="report-import"' in client.get("/alliances/reports/").content.decode()
+        page = client.get("/imports/new/", {"kind": "alliances.reports"})
+        assert page.status_code == 200 and "村级报送" in page.content.decode()
+        template = client.get("/imports/template/alliances.reports/")
+        assert template.status_code == 200

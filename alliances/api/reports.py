@@ -70,7 +70,7 @@ class ReportSerializer(serializers.Serializer):
     values = serializers.SerializerMethodField()
     return_reason = serializers.CharField()
     correction_reason = serializers.CharField()
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
 
     def get_values(self, report) -> dict[str, str]:
         return {v.indicator.code: str(v.value) for v in report.values.all()}

@@ -66,3 +66,63 @@ class ActivityAdmin(admin.ModelAdmin):
 class TourismFigureAdmin(admin.ModelAdmin):
     list_display = ["alliance", "period", "visitors", "consumption_yuan"]
     list_select_related = ["alliance"]
+
+
+# --- the villages' figures (村级报送) ---------------------------------------------------------
+from alliances.models import Indicator, ReportStep, ReportValue, VillageReport  # noqa: E402
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """What villages report: administrators add indicators (with unit) and retire them."""
+
+    list_display = ["name", "code", "unit", "is_amount", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active", "is_amount"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reported values and the API name an indicator by its code: it stays once used.
+        return ["code"] if obj is not None and obj.values.exists() else []
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportValueInline(_ReadOnlyInline):
+    model = ReportValue
+    fields = ["indicator", "value"]
+
+
+class ReportStepInline(_ReadOnlyInline):
+    model = ReportStep
+    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = ["at"]
+
+
+@admin.register(VillageReport)
+class VillageReportAdmin(admin.ModelAdmin):
+    """Read only: reports change through their workflow (pages, API, import), never here."""
+
+    list_display = ["village", "period", "version", "status", "is_effective", "submitted_at"]
+    list_filter = ["status", "is_effective", "period"]
+    search_fields = ["village__name", "village__code"]
+    list_select_related = ["village"]
+    inlines = [ReportValueInline, ReportStepInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

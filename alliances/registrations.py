@@ -40,3 +40,36 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("alliances", _seed, after=("portal",))
+
+# The villages' figures (村级报送): their notifications, stored as "alliances.<name>", and the
+# seeder of the demo's reports (after the alliances' own, which makes the villages).
+for _name, _label in (
+    ("report_submitted", _("Village figures submitted")),
+    ("report_returned", _("Village figures returned")),
+    ("report_approved", _("Village figures approved")),
+    ("report_reminder", _("Village figures due")),
+    ("report_overdue", _("Village figures overdue")),
+):
+    registry.register_notification_kind("alliances", _name, label=_label)
+
+
+def _seed_reports(context: dict) -> dict:
+    from alliances.demo_reports import seed
+
+    return seed(context)
+
+
+registry.register_menu(
+    NavItem(
+        _("Village figures"),
+        "alliances:report-list",
+        "clipboard-data",
+        READER_ROLES,
+        order=310,
+        more=True,  # under "More": the bar must fit on one line
+    ),
+)
+registry.register_seeder("alliances_reports", _seed_reports, after=("alliances",))
+
+# The villages' figures as an Excel import kind (alliances.reports).
+from alliances import imports as _imports  # noqa: E402, F401

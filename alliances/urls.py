@@ -1,8 +1,8 @@
 """The app's page URLs, included at the site's root through ``portal.registry.register_urls``."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from alliances.views import alliances, coverage
+from alliances.views import alliances, coverage, figures, reports
 
 # /alliances/… (namespace "alliances")
 patterns = [
@@ -18,6 +18,19 @@ patterns = [
     path("<int:pk>/maker-teams/", alliances.maker_team_add, name="maker-team-add"),
     path("<int:pk>/activities/", alliances.activity_add, name="activity-add"),
     path("<int:pk>/tourism/", alliances.tourism_set, name="tourism-set"),
+    # The villages' figures (村级报送) and the figures per period.
+    path("reports/", reports.report_list, name="report-list"),
+    path("reports/new/", reports.report_create, name="report-create"),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", reports.report_edit, name="report-edit"),
+    path("reports/<int:pk>/correct/", reports.report_correct, name="report-correct"),
+    re_path(
+        r"^reports/(?P<pk>[0-9]+)/(?P<action>submit|check|approve|return)/$",
+        reports.report_action,
+        name="report-action",
+    ),
+    path("figures/", figures.figures_page, name="figures"),
+    path("figures/export/", figures.figures_export, name="figures-export"),
 ]
 
 urlpatterns = [path("alliances/", include((patterns, "alliances")))]

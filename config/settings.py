@@ -201,6 +201,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The villages' half-yearly figures (alliances) are due this many working days after the
+# period's end; their county's staff are told this many working days after that.
+ALLIANCE_REPORT_DEADLINE_WORKDAYS = env_int("ALLIANCE_REPORT_DEADLINE_WORKDAYS", default=10)
+ALLIANCE_REPORT_ESCALATION_WORKDAYS = env_int("ALLIANCE_REPORT_ESCALATION_WORKDAYS", default=3)
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage": {
         "task": "portal.tasks.check_calendar_coverage",
@@ -229,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
     "nonparty-talk-reminders": {
         "task": "nonparty.tasks.send_talk_reminders",
         "schedule": crontab(hour=9, minute=15),
+    },
+    # Villages' figures not in by the period's deadline: the reporter once, later the county.
+    "alliances-report-reminders": {
+        "task": "alliances.tasks.send_report_reminders",
+        "schedule": 60 * 60,
     },
     # The delivery outbox's catch-up: what the broker or a dead worker left behind.
     "requeue-deliveries": {

@@ -2,11 +2,17 @@
 
 from django.urls import path
 
+from alliances.api.reports import FiguresView, ReportViewSet
 from alliances.api.views import AllianceViewSet, CoverageView
 
-routes = [("alliances", AllianceViewSet, "alliance")]
+# The reports before the router's alliances/{id}/, so "reports" is never read as an id.
+routes = [
+    ("alliances/reports", ReportViewSet, "alliance-report"),
+    ("alliances", AllianceViewSet, "alliance"),
+]
 
-# Before the router's alliances/{id}/, so "coverage" is never read as an id.
+# Before the router's alliances/{id}/, so "coverage" and "figures" are never read as an id.
 urlpatterns = [
     path("alliances/coverage/", CoverageView.as_view(), name="alliance-coverage"),
+    path("alliances/figures/", FiguresView.as_view(), name="alliance-figures"),
 ]

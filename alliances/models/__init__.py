@@ -17,6 +17,15 @@ from alliances.models.records import (
     TourismFigure,
     VillageCompany,
 )
+from alliances.models.reports import (
+    OPEN_STATUSES,
+    Indicator,
+    ReportReminder,
+    ReportStatus,
+    ReportStep,
+    ReportValue,
+    VillageReport,
+)
 
 __all__ = [
     "EDITOR_ROLES",
@@ -32,4 +41,12 @@ __all__ = [
     "MembershipRole",
     "TourismFigure",
     "VillageCompany",
+    # reports
+    "OPEN_STATUSES",
+    "Indicator",
+    "ReportReminder",
+    "ReportStatus",
+    "ReportStep",
+    "ReportValue",
+    "VillageReport",
 ]

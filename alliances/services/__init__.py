@@ -13,6 +13,14 @@ from alliances.services.records import (
     maker_team_save,
     tourism_figure_set,
 )
+from alliances.services.reports import (
+    REPORT_LIFECYCLE,
+    ensure_indicators,
+    report_correct,
+    report_create,
+    report_transition,
+    report_update,
+)
 
 __all__ = [
     "activity_save",
@@ -24,4 +32,11 @@ __all__ = [
     "membership_add",
     "membership_leave",
     "tourism_figure_set",
+    # reports
+    "REPORT_LIFECYCLE",
+    "ensure_indicators",
+    "report_correct",
+    "report_create",
+    "report_transition",
+    "report_update",
 ]

@@ -54,6 +54,11 @@ XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
 # Alliances: only the office writes (leaders, county staff and reporters read their part).
 AL_OFFICE = frozenset({"dispatcher", "admin"})
+AL_REPORTER = frozenset({"village"})
+AL_COUNTY = frozenset({"county"})
+AL_CORRECTORS = AL_OFFICE | AL_REPORTER
+# Whoever has an import kind: the registry's editors, and village reporters (their figures).
+IMPORTERS = XX_EDITORS | AL_REPORTER
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -80,6 +85,15 @@ PAGES: dict[str, Route] = {
     "portal:notification-preferences": Route(get=SIGNED_IN, post=SIGNED_IN),
     "xiangxian:list": Route(get=REGISTRY),
     "alliances:list": Route(get=AL_READERS),
+    # The villages' figures: the reporter enters, the county checks, the office approves.
+    "alliances:report-list": Route(get=AL_READERS),
+    "alliances:report-create": Route(get=AL_REPORTER, post=AL_REPORTER, ok={"POST": {200}}),
+    "alliances:report-detail": Route(get=AL_READERS, kind="al_report"),
+    "alliances:report-edit": Route(get=AL_REPORTER, post=AL_REPORTER, kind="al_report"),
+    "alliances:report-correct": Route(post=AL_CORRECTORS, kind="al_report", ok={"POST": {302}}),
+    "alliances:report-action": Route(post=AL_REPORTER, kind="al_report_submit", ok={"POST": {302}}),
+    "alliances:figures": Route(get=AL_READERS),
+    "alliances:figures-export": Route(get=AL_READERS),
     "alliances:create": Route(get=AL_OFFICE, post=AL_OFFICE),
     "alliances:coverage": Route(get=AL_READERS),
     "alliances:detail": Route(get=AL_READERS, kind="alliance"),
@@ -180,8 +194,8 @@ PAGES: dict[str, Route] = {
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-download": Route(get=SIGNED_IN, kind="export_job", ok={"GET": {200, 404}}),
     "imports:list": Route(get=SIGNED_IN),
-    "imports:new": Route(get=XX_EDITORS, post=XX_EDITORS, ok={"POST": {200}}),
-    "imports:template": Route(get=XX_EDITORS, kind="import_kind"),
+    "imports:new": Route(get=IMPORTERS, post=IMPORTERS, ok={"POST": {200}}),
+    "imports:template": Route(get=IMPORTERS, kind="import_kind"),
     "imports:job": Route(get=SIGNED_IN, kind="import_job"),
     "imports:job-check": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),
     "imports:job-apply": Route(post=SIGNED_IN, kind="import_job", ok={"POST": {200}}),
@@ -283,6 +297,17 @@ API: dict[str, Route] = {
     "api:xiangxian-stats": api(get=REGISTRY),
     "api:xiangxian-event-list": api(get=REGISTRY),
     "api:xiangxian-event-detail": api(get=REGISTRY, kind="xx_event"),
+    "api:alliance-report-list": api(get=AL_READERS, post=AL_READERS, ok={"POST": {400}}),
+    "api:alliance-report-detail": api(get=AL_READERS, kind="al_report"),
+    "api:alliance-report-submit": api(post=AL_REPORTER, kind="al_report", ok={"POST": {200, 400}}),
+    "api:alliance-report-edit": api(post=AL_REPORTER, kind="al_report", ok={"POST": {200, 400}}),
+    "api:alliance-report-check": api(post=AL_COUNTY, kind="al_report", ok={"POST": {409}}),
+    "api:alliance-report-approve": api(post=AL_OFFICE, kind="al_report", ok={"POST": {409}}),
+    "api:alliance-report-return": api(
+        post=AL_OFFICE | AL_COUNTY, kind="al_report", ok={"POST": {400}}
+    ),
+    "api:alliance-report-correct": api(post=AL_CORRECTORS, kind="al_report", ok={"POST": {400}}),
+    "api:alliance-figures": api(get=AL_READERS, query={"period": "2023H1"}),
     # An empty body: 400 for the office; everyone else who reads alliances 403.
     "api:alliance-list": api(get=AL_READERS, post=AL_OFFICE, ok={"POST": {400}}),
     "api:alliance-detail": api(get=AL_READERS, kind="alliance"),

@@ -59,6 +59,8 @@ DEPARTMENT = frozenset({"handler", "head"})
 ENTREPRENEURS = frozenset({"entrepreneur", "pending"})
 # Who sees the xiangxian registry's people from 江山 (the world's person is from there).
 REGISTRY = STAFF | {"county"}
+# Who sees the village reporter's own report (alliances): the office, leaders, the county.
+AL_SEEN = STAFF | {"county", "village"}
 # Alliances: the office and leaders city-wide, county staff and village reporters their part.
 AL_READERS = STAFF | {"county", "village"}
 
@@ -360,9 +362,46 @@ def build_world(clock) -> World:
     )[0]
     village = UserFactory(role="village_reporter", name="蓝村报")
     role_grant(user=village, role="village_reporter", region=village_region, actor=None)
+    # The villages' figures (alliances): the reporter's own draft (江山, seen by the county's
+    # staff too) and a returned report of a village of 柯城 (the office's alone).
+    from alliances import services as alliance_services
+    from alliances.models import VillageReport
+
+    alliance_services.ensure_indicators()
+    al_report_own = alliance_services.report_create(
+        actor=village,
+        village=village_region,
+        period="2023H1",
+        values={"collective_income": "662000", "operating_income": "353000"},
+    )
+    kecheng_township = Region.objects.get_or_create(
+        code="330802001000",
+        defaults={
+            "name": "府山街道",
+            "level": Region.Level.TOWNSHIP,
+            "parent": Region.objects.get(code="330802000000"),
+            "vintage": 2023,
+        },
+    )[0]
+    kecheng_village = Region.objects.get_or_create(
+        code="330802001201",
+        defaults={
+            "name": "柯城一村",
+            "level": Region.Level.VILLAGE,
+            "parent": kecheng_township,
+            "vintage": 2023,
+        },
+    )[0]
+    al_report_other = VillageReport.objects.create(
+        village=kecheng_village,
+        period="2023H1",
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 6, 30),
+        status="returned",
+        return_reason="mk-al-report-other",
+    )
     # Alliances (奔富联盟): one led by the reporter's village of 江山 (the county staff's and the
     # reporter's own), one of a 龙游 village only the office sees.
-    from alliances import services as alliance_services
 
     longyou_township = Region.objects.get_or_create(
         code="330825206000",
@@ -569,9 +608,19 @@ def build_world(clock) -> World:
             Obj("the admin's import", {"pk": admin_import.pk}, {"admin"}),
         ],
         "import_kind": [
-            Obj("enterprise directory", {"kind": "enterprises.directory"}, SIGNED_IN - {"county"}),
+            Obj(
+                "enterprise directory",
+                {"kind": "enterprises.directory"},
+                SIGNED_IN - {"county", "village"},
+            ),
             # County staff import their county's people (a row from elsewhere is rejected).
-            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN),
+            Obj("xiangxian people", {"kind": "xiangxian.people"}, SIGNED_IN - {"village"}),
+            # A village's reporter imports its figures, county staff their villages'.
+            Obj(
+                "alliances' village figures",
+                {"kind": "alliances.reports"},
+                frozenset({"county", "village", "admin"}),
+            ),
         ],
         "portal_attachment": [
             Obj("generic file on appeal A", {"pk": generic_on_appeal_a.pk}, appeal_a_scope),
@@ -616,6 +665,22 @@ def build_world(clock) -> World:
         "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, REGISTRY)],
         "np_batch": [Obj("a batch", {"pk": np_batch.pk}, REGISTRY)],
         "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, REGISTRY)],
+        "al_report": [
+            Obj("the reporter's own village's report", {"pk": al_report_own.pk}, AL_SEEN),
+            Obj("a report of another county's village", {"pk": al_report_other.pk}, STAFF),
+        ],
+        "al_report_submit": [
+            Obj(
+                "submit the own village's report",
+                {"pk": al_report_own.pk, "action": "submit"},
+                AL_SEEN,
+            ),
+            Obj(
+                "submit another county's report",
+                {"pk": al_report_other.pk, "action": "submit"},
+                STAFF,
+            ),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -645,6 +710,7 @@ def build_world(clock) -> World:
         "mk-cel-b": STAFF | DEPARTMENT | {"county"},
         "mk-generic-appeal-a": appeal_a_scope,
         "mk-generic-job": {"handler"},
+        "mk-al-report-other": STAFF,
         "mk-xx-kept": REGISTRY,
         "mk-xx-elsewhere": STAFF,
         "mk-xx-search": REGISTRY,

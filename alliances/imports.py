@@ -126,7 +126,7 @@ def import_template() -> bytes:
     sheet = workbook.active
     sheet.title = "村级报送"
     sheet.append([column.header for column in COLUMNS])
-    sheet.append(["330825206201", "双戴村", "2023H1", 662000, 353000])
+    sheet.append(["330825212227", "双戴村", "2023H1", 662000, 353000])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in range(2, 1002):

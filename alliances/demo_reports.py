@@ -25,7 +25,7 @@ from django.utils import timezone
 from alliances.models import Indicator, Membership, ReportStep, ReportValue, VillageReport
 from alliances.periods import Period
 from alliances.services.reports import ensure_indicators
-from portal.models import Region
+from portal.models import Region, Role
 
 COLLECTIVE, OPERATING = "collective_income", "operating_income"
 # The article: in 2023H1 an ethnic village's collective income averaged 66.2万元, its
@@ -150,8 +150,10 @@ def seed(context: dict) -> dict:
         return {"summary": ["no member villages: no village figures seeded"]}
     ethnic = [v for v in members if v.is_ethnic]
     others = [v for v in members if not v.is_ethnic]
-    village1 = next((v for v in members if v.code == "330825212227"), None)
     reporter = people.get("village1")
+    # village1's village is the one its grant names (双戴村 in the demo).
+    granted = set(reporter.region_ids(Role.VILLAGE_REPORTER)) if reporter else set()
+    village1 = next((v for v in members if v.pk in granted), None)
     created = 0
     for group, average in ((ethnic, ETHNIC_AVERAGE), (others, OTHER_AVERAGE)):
         collective = spread(len(group), average[COLLECTIVE], 23000)

@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "enterprises.models.appeals.Status",
         "AllianceStatusEnum": "alliances.models.alliances.ALLIANCE_STATUSES",
+        "VillageReportStatusEnum": "alliances.models.reports.ReportStatus",
     },
 }
 

@@ -1,6 +1,6 @@
 """The archive's part of ``seed_demo``: the liaison cadres ``liaison1`` and ``liaison2``, about
 three hundred synthetic people in six batches, their education, posts, growth records,
-liaison and this year's talk plans (part done). Idempotent: the people are entered once (the first run), the accounts every time.
+liaison, this year's talk plans (part done) and the 2023 evaluation (most reviewed). Idempotent: the people are entered once (the first run), the accounts every time.
 
 The latest batch is the article's: 46 people recognised together, described as 37.5% with
 full-time master's degrees or above, 41.6% from 双一流 universities and an average age of 29.3.
@@ -461,10 +461,11 @@ def seed(context: dict) -> dict:
     dispatcher = context["users"]["dispatcher"]
     if Batch.objects.filter(name=LATEST["name"]).exists():
         planned = ensure_talk_plans(timezone.localdate())
+        evaluated = ensure_evaluations(dispatcher)
         return {
             "summary": [
                 f"non-party archive kept ({Person.objects.count()} people, "
-                f"{planned} new talk plans)"
+                f"{planned} new talk plans, {evaluated} new evaluations)"
             ]
         }
     maker = Maker()
@@ -525,9 +526,113 @@ def seed(context: dict) -> dict:
     _posts(everyone, maker)
     links = _liaison(everyone, maker, cadres, dispatcher)
     planned = ensure_talk_plans(today)
+    evaluated = ensure_evaluations(dispatcher)
     return {
         "summary": [
             f"{len(everyone)} non-party people in {len(EARLIER) + 2} batches, {growth} growth "
-            f"records, {links} liaison links (liaison1, liaison2), {planned} talk plans"
+            f"records, {links} liaison links (liaison1, liaison2), {planned} talk plans, "
+            f"{evaluated} evaluations of {EVALUATION_YEAR}"
         ]
     }
+
+
+# --- the comprehensive evaluation (综合评价) --------------------------------------------------------
+
+EVALUATION_YEAR = 2023
+EVALUATION_DIMENSIONS = [("政治表现", 30), ("履职建言", 25), ("岗位贡献", 25), ("社会影响", 20)]
+EVALUATION_GRADES = [("优秀", 90), ("良好", 75), ("合格", 60), ("基本合格", 45), ("不合格", 0)]
+
+
+def ensure_evaluations(dispatcher: User) -> int:
+    """The 2023 scheme (four dimensions, five grades) and an evaluation for most recognised
+    people with a liaison cadre, scored by that cadre: most reviewed by the office (score and
+    grade computed from the rows, as the review does), a few submitted, a few drafts. Once."""
+    from decimal import Decimal
+
+    from nonparty.models import (
+        GROWTH_MODELS,
+        Evaluation,
+        EvaluationScheme,
+        EvaluationScore,
+        EvaluationState,
+    )
+    from nonparty.selectors.evaluation import grade_for, weighted_score
+    from nonparty.services.evaluation import scheme_save
+
+    if EvaluationScheme.objects.filter(year=EVALUATION_YEAR).exists():
+        return 0
+    scheme = scheme_save(
+        actor=None,
+        year=EVALUATION_YEAR,
+        dimensions=EVALUATION_DIMENSIONS,
+        grades=[(label, Decimal(minimum)) for label, minimum in EVALUATION_GRADES],
+        notes="2023年度无党派人士综合评价方案",
+    )
+    dimensions = list(scheme.dimensions.all())
+    grades = [(g.label, g.min_score) for g in scheme.grades.all()]
+    rng = random.Random(EVALUATION_YEAR)
+    links = list(
+        Liaison.objects.current()
+        .filter(person__status=Status.RECOGNISED)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    evidence: dict[int, list[str]] = {}
+    for kind, model in GROWTH_MODELS.items():
+        for person_id, pk in model.objects.filter(
+            person__in=[link.person_id for link in links]
+        ).values_list("person_id", "pk"):
+            evidence.setdefault(person_id, []).append(f"{kind}:{pk}")
+    now = timezone.now()
+    evaluations, planned = [], []
+    for link in links:
+        if rng.random() < 0.1:  # about one in ten not evaluated yet
+            continue
+        roll = rng.random()
+        state = (
+            EvaluationState.REVIEWED
+            if roll < 0.8
+            else EvaluationState.SUBMITTED
+            if roll < 0.92
+            else EvaluationState.DRAFT
+        )
+        # A person's level, then each dimension around it (one decimal place).
+        level = rng.uniform(58, 96)
+        values = [
+            Decimal(str(round(min(100.0, max(40.0, rng.gauss(level, 4))), 1))) for _ in dimensions
+        ]
+        evaluation = Evaluation(
+            person=link.person,
+            year=EVALUATION_YEAR,
+            scheme=scheme,
+            cadre_id=link.cadre_id,
+            state=state,
+            comment=rng.choice(["", "年度表现稳定，建议继续重点培养。", "参政议政积极。"]),
+        )
+        if state != EvaluationState.DRAFT:
+            evaluation.submitted_at = now
+        if state == EvaluationState.REVIEWED:
+            evaluation.score = weighted_score(
+                (d.weight, v) for d, v in zip(dimensions, values, strict=True)
+            )
+            evaluation.grade = grade_for(grades, evaluation.score)
+            evaluation.reviewed_by, evaluation.reviewed_at = dispatcher, now
+        evaluations.append(evaluation)
+        planned.append((link.person_id, values))
+    Evaluation.objects.bulk_create(evaluations)
+    scores = []
+    for evaluation, (person_id, values) in zip(evaluations, planned, strict=True):
+        keys = evidence.get(person_id, [])
+        for dimension, value in zip(dimensions, values, strict=True):
+            picked = rng.sample(keys, min(len(keys), rng.choice([0, 1, 1, 2])))
+            scores.append(
+                EvaluationScore(
+                    evaluation=evaluation,
+                    dimension=dimension,
+                    score=value,
+                    evidence=picked,
+                    comment="" if picked else rng.choice(["表现良好", "按要求完成", "有待加强"]),
+                )
+            )
+    EvaluationScore.objects.bulk_create(scores)
+    return len(evaluations)

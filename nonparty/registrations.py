@@ -26,6 +26,12 @@ registry.register_menu(
 )
 
 registry.register_notification_kind("nonparty", "talks_behind", label=_("Talks behind plan"))
+registry.register_notification_kind(
+    "nonparty", "evaluation_returned", label=_("Evaluation returned to the cadre")
+)
+registry.register_notification_kind(
+    "nonparty", "evaluation_reviewed", label=_("Evaluation reviewed")
+)
 
 
 def _seed(context: dict) -> dict:

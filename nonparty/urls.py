@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from nonparty.views import batches, liaison, people, talks
+from nonparty.views import batches, evaluation, liaison, people, talks
 
 # /nonparty/… (namespace "nonparty")
 patterns = [
@@ -28,6 +28,11 @@ patterns = [
     path("batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
     path("batches/<int:pk>/people/", batches.batch_add_people, name="batch-add-people"),
     path("batches/<int:pk>/approve/", batches.batch_approve, name="batch-approve"),
+    path("evaluations/", evaluation.evaluation_list, name="evaluation-list"),
+    path("evaluations/<int:pk>/", evaluation.evaluation_detail, name="evaluation-detail"),
+    path("evaluations/<int:pk>/review/", evaluation.evaluation_review, name="evaluation-review"),
+    path("evaluations/<int:pk>/return/", evaluation.evaluation_return, name="evaluation-return"),
+    path("<int:pk>/evaluation/<int:year>/", evaluation.evaluation_score, name="evaluation-score"),
 ]
 
 urlpatterns = [path("nonparty/", include((patterns, "nonparty")))]

@@ -1,6 +1,14 @@
 """The non-party people's archive (无党派人士): people, batches, growth records, liaison."""
 
 from nonparty.models.batches import Batch, BatchMembership
+from nonparty.models.evaluation import (
+    Evaluation,
+    EvaluationScheme,
+    EvaluationScore,
+    EvaluationState,
+    SchemeDimension,
+    SchemeGrade,
+)
 from nonparty.models.growth import (
     GROWTH_MODELS,
     Action,
@@ -62,4 +70,10 @@ __all__ = [
     "Training",
     "UnitType",
     "University",
+    "Evaluation",
+    "EvaluationScheme",
+    "EvaluationScore",
+    "EvaluationState",
+    "SchemeDimension",
+    "SchemeGrade",
 ]

@@ -1,6 +1,11 @@
 """Writes of the non-party people's archive; everything is importable from here."""
 
 from nonparty.services.batches import batch_add_people, batch_approve, batch_create
+from nonparty.services.evaluation import (
+    evaluation_save,
+    evaluation_transition,
+    scheme_save,
+)
 from nonparty.services.liaison import liaison_end, liaison_handover, liaison_link
 from nonparty.services.people import (
     education_add,
@@ -28,4 +33,7 @@ __all__ = [
     "talk_plan_set",
     "talk_record",
     "talk_reminders_sweep",
+    "evaluation_save",
+    "evaluation_transition",
+    "scheme_save",
 ]

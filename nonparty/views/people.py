@@ -71,6 +71,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (kind, model._meta.verbose_name) for kind, model in GROWTH_MODELS.items()
             ],
             "liaison_form": LiaisonForm() if can_edit else None,
+            **_evaluation_context(request.user, person),
         },
     )
 
@@ -220,3 +221,18 @@ def growth_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _person_child_form(
         request, pk, growth_form_class(kind), services.growth_record_add, title, kind=kind
     )
+
+
+def _evaluation_context(user, person) -> dict:
+    """The person's evaluations by year, and whether their cadre may score the latest year."""
+    from nonparty.models import Status
+    from nonparty.selectors import evaluation as ev
+
+    year = ev.default_year()
+    return {
+        "evaluations": ev.person_evaluations(user, person),
+        "evaluation_year": year,
+        "can_score_evaluation": person.status == Status.RECOGNISED
+        and ev.scheme_in_force(year) is not None
+        and ev.is_cadre_of(user, person),
+    }

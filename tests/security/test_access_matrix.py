@@ -189,6 +189,19 @@ PAGES: dict[str, Route] = {
     "nonparty:talks": Route(get=REGISTRY),
     "nonparty:talk-plan-add": Route(post=XX_OFFICE, ok={"POST": {302}}),
     "nonparty:talk-record": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_talk_plan"),
+    # The comprehensive evaluation: the office reviews or returns (an empty return is 400), only
+    # the person's liaison cadre — outside PEOPLE, tried in tests/nonparty/test_evaluation.py —
+    # scores.
+    "nonparty:evaluation-list": Route(get=REGISTRY),
+    "nonparty:evaluation-detail": Route(get=REGISTRY, kind="np_evaluation"),
+    "nonparty:evaluation-review": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {302}}),
+    "nonparty:evaluation-return": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),
+    "nonparty:evaluation-score": Route(
+        get=frozenset(),
+        post=frozenset(),
+        kind="np_person_year",
+        why="only the person's liaison cadre scores (not one of PEOPLE)",
+    ),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
@@ -318,6 +331,13 @@ API: dict[str, Route] = {
     "api:nonparty-batch-list": api(get=REGISTRY),
     "api:nonparty-batch-detail": api(get=REGISTRY, kind="np_batch"),
     "api:nonparty-talk-plans": api(get=REGISTRY),
+    # Evaluations: the office reviews (an empty body reviews as scored) or returns (400 without
+    # a reason); only the person's cadre (not one of PEOPLE) submits.
+    "api:nonparty-evaluation-list": api(get=REGISTRY),
+    "api:nonparty-evaluation-detail": api(get=REGISTRY, kind="np_evaluation"),
+    "api:nonparty-evaluation-submit": api(post=frozenset(), kind="np_evaluation"),
+    "api:nonparty-evaluation-review": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {200}}),
+    "api:nonparty-evaluation-return": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

@@ -519,6 +519,39 @@ def build_world(clock) -> World:
     np_plan = nonparty_services.talk_plan_set(
         actor=dispatcher, year=2026, cadre=np_cadre, person=np_own, times=2
     )
+    # The comprehensive evaluation: a recognised person of 江山 scored by that cadre and
+    # submitted to the office.
+    from decimal import Decimal as _Decimal
+
+    np_scheme = nonparty_services.scheme_save(
+        actor=dispatcher,
+        year=2023,
+        dimensions=[("政治表现", 40), ("履职建言", 60)],
+        grades=[("优秀", _Decimal(90)), ("合格", _Decimal(0))],
+    )
+    np_evaluated = nonparty_services.person_create(
+        actor=dispatcher,
+        data={
+            **np_fields,
+            "name": "mk-np-evaluated 叶评价",
+            "native_place": person_hometown,
+            "status": "recognised",
+        },
+    )
+    nonparty_services.liaison_link(
+        actor=dispatcher, person=np_evaluated, cadre=np_cadre, starts_on=_dt.date(2023, 1, 1)
+    )
+    np_evaluation = nonparty_services.evaluation_save(
+        actor=np_cadre,
+        person=np_evaluated,
+        year=2023,
+        rows={
+            d.pk: {"score": "88", "comment": "mk-np-evaluation 依据"}
+            for d in np_scheme.dimensions.all()
+        },
+        comment="mk-np-evaluation 总评",
+        submit=True,
+    )
 
     people = {
         "entrepreneur": entrepreneur,
@@ -665,6 +698,11 @@ def build_world(clock) -> World:
         "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, REGISTRY)],
         "np_batch": [Obj("a batch", {"pk": np_batch.pk}, REGISTRY)],
         "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, REGISTRY)],
+        "np_evaluation": [Obj("a submitted evaluation", {"pk": np_evaluation.pk}, REGISTRY)],
+        "np_person_year": [
+            Obj("a person's 2023 scoring form", {"pk": np_evaluated.pk, "year": 2023}, REGISTRY),
+            Obj("another county's person's form", {"pk": np_elsewhere.pk, "year": 2023}, STAFF),
+        ],
         "al_report": [
             Obj("the reporter's own village's report", {"pk": al_report_own.pk}, AL_SEEN),
             Obj("a report of another county's village", {"pk": al_report_other.pk}, STAFF),
@@ -725,6 +763,8 @@ def build_world(clock) -> World:
         "mk-np-jiangshan": REGISTRY,
         "mk-np-elsewhere": STAFF,
         "mk-np-discipline": REGISTRY,
+        "mk-np-evaluated": REGISTRY,
+        "mk-np-evaluation": REGISTRY,
         # Whoever holds the guest's link reads the guest's own page (anyone, by design).
         "mk-xx-guest": frozenset(PEOPLE),
     }

@@ -36,7 +36,7 @@ class ScoreForm(forms.Form):
         label=_("Overall comment"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
     def __init__(self, *args, dimensions, evidence, **kwargs):
@@ -50,7 +50,7 @@ class ScoreForm(forms.Form):
                 label=_("Comment"),
                 required=False,
                 max_length=500,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
             self.fields[f"evidence_{dimension.pk}"] = forms.MultipleChoiceField(
                 label=_("Evidence from the growth record"),

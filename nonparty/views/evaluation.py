@@ -39,7 +39,7 @@ class EvaluationFilterForm(forms.Form):
         self.fields["year"].widget.attrs.update({"inputmode": "numeric"})
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
 
 @login_required

@@ -72,13 +72,6 @@ class EvaluationScheme(models.Model):
             "version": self.version,
         }
 
-    @property
-    def in_use(self) -> bool:
-        """Whether a reviewed evaluation was scored on this version (it is then frozen)."""
-        return (
-            self.pk is not None and self.evaluations.filter(state=EvaluationState.REVIEWED).exists()
-        )
-
 
 class SchemeDimension(models.Model):
     """A dimension of a scheme (评价维度) and its weight, in percent of the total."""

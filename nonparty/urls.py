@@ -29,6 +29,7 @@ patterns = [
     path("batches/<int:pk>/people/", batches.batch_add_people, name="batch-add-people"),
     path("batches/<int:pk>/approve/", batches.batch_approve, name="batch-approve"),
     path("evaluations/", evaluation.evaluation_list, name="evaluation-list"),
+    path("evaluations/scheme/", evaluation.evaluation_scheme, name="evaluation-scheme"),
     path("evaluations/<int:pk>/", evaluation.evaluation_detail, name="evaluation-detail"),
     path("evaluations/<int:pk>/review/", evaluation.evaluation_review, name="evaluation-review"),
     path("evaluations/<int:pk>/return/", evaluation.evaluation_return, name="evaluation-return"),

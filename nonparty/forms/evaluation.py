@@ -128,3 +128,89 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+DIMENSION_ROWS = 8
+GRADE_ROWS = 6
+
+
+class SchemeForm(forms.Form):
+    """A year's scheme on a staff page: up to eight dimensions (name, weight) and six grades
+    (name, from score); blank rows are left out. The service checks the whole."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    notes = forms.CharField(label=_("notes"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(DIMENSION_ROWS):
+            self.fields[f"dim_name_{i}"] = forms.CharField(
+                label=_("dimension"), required=False, max_length=30
+            )
+            self.fields[f"dim_weight_{i}"] = forms.IntegerField(
+                label=_("weight (%)"),
+                required=False,
+                min_value=1,
+                max_value=100,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            )
+        for i in range(GRADE_ROWS):
+            self.fields[f"grade_label_{i}"] = forms.CharField(
+                label=_("grade"), required=False, max_length=10
+            )
+            self.fields[f"grade_min_{i}"] = _score_field(_("from score"))
+            self.fields[f"grade_min_{i}"].widget.attrs["class"] = "form-control form-control-sm"
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    @staticmethod
+    def initial_for(scheme) -> dict:
+        if scheme is None:
+            return {}
+        initial = {"year": scheme.year, "notes": scheme.notes}
+        for i, d in enumerate(scheme.dimensions.all()[:DIMENSION_ROWS]):
+            initial[f"dim_name_{i}"], initial[f"dim_weight_{i}"] = d.name, d.weight
+        for i, g in enumerate(scheme.grades.all()[:GRADE_ROWS]):
+            initial[f"grade_label_{i}"], initial[f"grade_min_{i}"] = g.label, g.min_score
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        for i in range(DIMENSION_ROWS):
+            name, weight = data.get(f"dim_name_{i}"), data.get(f"dim_weight_{i}")
+            if bool(name) != (weight is not None) and f"dim_weight_{i}" not in self.errors:
+                self.add_error(
+                    f"dim_weight_{i}" if name else f"dim_name_{i}",
+                    _("Give each dimension a name and a weight."),
+                )
+        for i in range(GRADE_ROWS):
+            label, minimum = data.get(f"grade_label_{i}"), data.get(f"grade_min_{i}")
+            if bool(label) != (minimum is not None) and f"grade_min_{i}" not in self.errors:
+                self.add_error(
+                    f"grade_min_{i}" if label else f"grade_label_{i}",
+                    _("Give each grade a name and the score it starts at."),
+                )
+        return data
+
+    def dimensions(self) -> list[tuple[str, int]]:
+        data = self.cleaned_data
+        return [
+            (data[f"dim_name_{i}"], data[f"dim_weight_{i}"])
+            for i in range(DIMENSION_ROWS)
+            if data.get(f"dim_name_{i}")
+        ]
+
+    def grades(self) -> list[tuple[str, Decimal]]:
+        data = self.cleaned_data
+        return [
+            (data[f"grade_label_{i}"], data[f"grade_min_{i}"])
+            for i in range(GRADE_ROWS)
+            if data.get(f"grade_label_{i}")
+        ]
+
+    def rows(self) -> tuple[list, list]:
+        """The bound fields in rows, for the template."""
+        return (
+            [(self[f"dim_name_{i}"], self[f"dim_weight_{i}"]) for i in range(DIMENSION_ROWS)],
+            [(self[f"grade_label_{i}"], self[f"grade_min_{i}"]) for i in range(GRADE_ROWS)],
+        )

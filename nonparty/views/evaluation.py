@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nonparty import selectors
-from nonparty.forms.evaluation import ReturnForm, ReviewForm, ScoreForm, score_initial
+from nonparty.forms.evaluation import (
+    ReturnForm,
+    ReviewForm,
+    SchemeForm,
+    ScoreForm,
+    score_initial,
+)
 from nonparty.models import Evaluation, EvaluationState, Liaison, Status
 from nonparty.selectors import evaluation as ev
 from nonparty.services import evaluation as services
@@ -84,7 +90,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             ),
             "to_score": to_score,
             "filtered": bool(grade or state),
-            "can_set_scheme": request.user.is_staff and ev.is_office(request.user),
+            "can_set_scheme": ev.is_office(request.user),
         },
     )
 
@@ -246,3 +252,58 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "return", ReturnForm, "return_form")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_scheme(request: HttpRequest) -> HttpResponse:
+    """The office sets a year's scheme: changed in place while no evaluation uses the version
+    in force, else saved as the year's next version (grades already given keep theirs)."""
+    if not ev.is_office(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        try:
+            year = int(request.GET.get("year") or ev.default_year())
+        except ValueError:
+            year = ev.default_year()
+        scheme = ev.scheme_in_force(year) if 2000 <= year <= 2100 else None
+        initial = SchemeForm.initial_for(scheme) or {"year": year}
+        return _scheme_page(request, SchemeForm(initial=initial), scheme)
+    form = SchemeForm(request.POST)
+    if not form.is_valid():
+        return _scheme_page(request, form, None, status=400)
+    year = form.cleaned_data["year"]
+    try:
+        scheme = services.scheme_save(
+            actor=request.user,
+            year=year,
+            dimensions=form.dimensions(),
+            grades=form.grades(),
+            notes=form.cleaned_data["notes"],
+        )
+    except ValidationError as exc:
+        for messages_ in exc.message_dict.values():
+            form.add_error(None, messages_)
+        return _scheme_page(request, form, ev.scheme_in_force(year), status=400)
+    messages.success(
+        request,
+        _("The scheme of %(year)s is saved as version %(version)s.")
+        % {"year": scheme.year, "version": scheme.version},
+    )
+    return redirect(reverse("nonparty:evaluation-list") + f"?year={scheme.year}")
+
+
+def _scheme_page(request, form, scheme, status=200):
+    dimension_rows, grade_rows = form.rows()
+    return render(
+        request,
+        "nonparty/evaluation/scheme.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "frozen": scheme is not None and scheme.evaluations.exists(),
+            "dimension_rows": dimension_rows,
+            "grade_rows": grade_rows,
+        },
+        status=status,
+    )

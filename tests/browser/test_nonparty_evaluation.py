@@ -195,6 +195,12 @@ def test_on_a_phone(browser, live_server, desk):
         phone.click("[data-testid=review-submit]")
         phone.wait_for_selector("[data-testid=evaluation-result]")
         assert phone.locator("[data-figure=grade]").inner_text().strip() == "良好"
+        phone.goto(f"{live_server.url}/nonparty/evaluations/scheme/?year={YEAR}")
+        phone.wait_for_selector("[data-testid=scheme-form]")
+        assert phone.locator("[data-testid=scheme-dimension-row]").count() == 8
+        shot(phone, "np-eval-phone-scheme")
+        assert fits_the_screen(phone)
+        findings["scheme"] = serious_axe_findings(phone)
         log_in(phone, live_server, "cadre")
         services.evaluation_transition(
             evaluation=desk["people"][1].evaluations.get(),

@@ -495,3 +495,41 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client.force_login(people["dispatcher"])
     with django_assert_max_num_queries(20):
         assert client.get(reverse("nonparty:evaluation-list"), {"year": YEAR}).status_code == 200
+
+
+def scheme_post(year, dimensions, grades, notes=""):
+    data = {"year": str(year), "notes": notes}
+    for i, (name, weight) in enumerate(dimensions):
+        data[f"dim_name_{i}"], data[f"dim_weight_{i}"] = name, str(weight)
+    for i, (label, minimum) in enumerate(grades):
+        data[f"grade_label_{i}"], data[f"grade_min_{i}"] = label, str(minimum)
+    return data
+
+
+def test_the_office_sets_the_scheme_on_its_page(client, people, world):
+    url = reverse("nonparty:evaluation-scheme")
+    client.force_login(people["cadre"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, scheme_post(2024, DIMENSIONS, GRADES)).status_code == 403
+    client.force_login(people["dispatcher"])
+    page = client.get(url, {"year": YEAR})
+    assert page.status_code == 200 and 'value="政治表现"' in page.content.decode()
+    bad = client.post(url, scheme_post(2024, [("政治表现", 60), ("履职建言", 30)], GRADES))
+    assert bad.status_code == 400 and not EvaluationScheme.objects.filter(year=2024).exists()
+    assert "90" in bad.content.decode()
+    half = client.post(url, {**scheme_post(2024, DIMENSIONS, GRADES), "dim_weight_0": ""})
+    assert half.status_code == 400
+    done = client.post(url, scheme_post(2024, DIMENSIONS, GRADES))
+    assert done.status_code == 302
+    assert EvaluationScheme.objects.get(year=2024).version == 1
+    # With a reviewed evaluation of 2023, the page saves the next version; the grade stays.
+    reviewed = review(scored(people, world), people["dispatcher"])
+    heavier = [("政治表现", 10), ("履职建言", 10), ("岗位贡献", 70), ("社会影响", 10)]
+    assert client.post(url, scheme_post(YEAR, heavier, GRADES)).status_code == 302
+    assert ev.scheme_in_force(YEAR).version == 2
+    reviewed.refresh_from_db()
+    assert (reviewed.score, reviewed.grade, reviewed.scheme_id) == (
+        Decimal("89.0"),
+        "良好",
+        world["scheme"].pk,
+    )

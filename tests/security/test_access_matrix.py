@@ -193,6 +193,7 @@ PAGES: dict[str, Route] = {
     # the person's liaison cadre — outside PEOPLE, tried in tests/nonparty/test_evaluation.py —
     # scores.
     "nonparty:evaluation-list": Route(get=REGISTRY),
+    "nonparty:evaluation-scheme": Route(get=XX_OFFICE, post=XX_OFFICE, ok={"POST": {400}}),
     "nonparty:evaluation-detail": Route(get=REGISTRY, kind="np_evaluation"),
     "nonparty:evaluation-review": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {302}}),
     "nonparty:evaluation-return": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from nonparty.views import batches, liaison, people, talks
+from nonparty.views import associations, batches, liaison, people, talks
 
 # /nonparty/… (namespace "nonparty")
 patterns = [
@@ -28,6 +28,23 @@ patterns = [
     path("batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
     path("batches/<int:pk>/people/", batches.batch_add_people, name="batch-add-people"),
     path("batches/<int:pk>/approve/", batches.batch_approve, name="batch-approve"),
+    # The associations (知联会) and the president's yearly report and review.
+    path("associations/", associations.association_list, name="association-list"),
+    path("associations/new/", associations.association_create, name="association-create"),
+    path("associations/<int:pk>/", associations.association_detail, name="association-detail"),
+    path("associations/<int:pk>/members/", associations.member_add, name="association-member-add"),
+    path(
+        "association-members/<int:pk>/leave/",
+        associations.member_leave,
+        name="association-member-leave",
+    ),
+    path("associations/<int:pk>/reports/new/", associations.report_create, name="report-create"),
+    path("reports/<int:pk>/", associations.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", associations.report_edit, name="report-edit"),
+    path("reports/<int:pk>/open/", associations.report_open, name="report-open"),
+    path("reports/<int:pk>/close/", associations.report_close, name="report-close"),
+    path("review-links/<int:pk>/reissue/", associations.link_reissue, name="review-link-reissue"),
+    path("review/<str:token>/", associations.review, name="review"),
 ]
 
 urlpatterns = [path("nonparty/", include((patterns, "nonparty")))]

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+from nonparty.api.associations import PresidentReportViewSet
 from nonparty.api.views import BatchViewSet, PersonViewSet, TalkPlanView
 
 routes = [
     ("nonparty/people", PersonViewSet, "nonparty-person"),
     ("nonparty/batches", BatchViewSet, "nonparty-batch"),
+    ("nonparty/president-reports", PresidentReportViewSet, "nonparty-president-report"),
 ]
 
 urlpatterns = [

@@ -63,3 +63,26 @@ __all__ = [
     "UnitType",
     "University",
 ]
+
+# The association (知联会) and its president's yearly report and review.
+from nonparty.models.associations import (
+    Aspect,
+    Association,
+    AssociationMembership,
+    PresidentReport,
+    ReportState,
+    Review,
+    ReviewLink,
+    Verdict,
+)
+
+__all__ += [
+    "Aspect",
+    "Association",
+    "AssociationMembership",
+    "PresidentReport",
+    "ReportState",
+    "Review",
+    "ReviewLink",
+    "Verdict",
+]

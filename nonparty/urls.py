@@ -45,6 +45,8 @@ patterns = [
     path("reports/<int:pk>/close/", associations.report_close, name="report-close"),
     path("review-links/<int:pk>/reissue/", associations.link_reissue, name="review-link-reissue"),
     path("review/<str:token>/", associations.review, name="review"),
+    path("export/", people.person_export, name="export"),
+    path("export.csv", people.person_export_csv, name="export-csv"),
 ]
 
 urlpatterns = [path("nonparty/", include((patterns, "nonparty")))]

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from nonparty.models import (
+    CITY_ROLES,
     Aspect,
     Association,
     AssociationMembership,
@@ -38,12 +39,15 @@ def association_for(user: User, pk) -> Association:
     )
 
 
-def current_members(association: Association) -> QuerySet[AssociationMembership]:
-    return (
-        association.memberships.filter(left_on__isnull=True)
-        .select_related("person")
-        .order_by("person__name", "pk")
-    )
+def current_members(association: Association, user: User) -> QuerySet[AssociationMembership]:
+    """The current members ``user`` may know of: the office and leaders all of them, others
+    only the people in their own scope (a cadre is not told who else belongs)."""
+    from nonparty.models import Person
+
+    members = association.memberships.filter(left_on__isnull=True)
+    if not (user.is_superuser or user.has_role(*CITY_ROLES)):
+        members = members.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    return members.select_related("person").order_by("person__name", "pk")
 
 
 def with_review_counts(reports: QuerySet[PresidentReport]) -> QuerySet[PresidentReport]:

@@ -82,7 +82,7 @@ def association_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nonparty/associations/detail.html",
         {
             "association": association,
-            "members": reads.current_members(association),
+            "members": reads.current_members(association, request.user),
             "reports": reads.with_review_counts(association.reports.all()).order_by("-year"),
             "can_edit": can_edit,
             "member_form": (

@@ -220,3 +220,27 @@ def growth_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _person_child_form(
         request, pk, growth_form_class(kind), services.growth_record_add, title, kind=kind
     )
+
+
+@login_required
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, as .xlsx (through the portal's exports: a job when large)."""
+    from nonparty.exports import KIND
+    from portal.views.exports import export_response
+
+    require_archive(request)
+    return export_response(request, KIND, invalid_detail=_("Check the criteria."))
+
+
+@login_required
+@require_GET
+def person_export_csv(request: HttpRequest) -> HttpResponse:
+    from nonparty.exports import csv_response
+    from portal.exports import ExportParamsInvalid
+
+    require_archive(request)
+    try:
+        return csv_response(request.GET, request.user, request=request)
+    except ExportParamsInvalid:
+        return render(request, "400.html", {"detail": _("Check the criteria.")}, status=400)

@@ -30,6 +30,7 @@ from tests.security.world import (
     AL_READERS,
     DEPARTMENT,
     ENTREPRENEURS,
+    NP_READERS,
     PEOPLE,
     REGISTRY,
     SIGNED_IN,
@@ -52,6 +53,8 @@ XX_OFFICE = frozenset({"dispatcher", "admin"})
 # County staff keep their county's people too; the associations are the office's.
 XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
+# The non-party archive's recorders: the office and the person's own liaison cadre.
+NP_LIAISON = XX_OFFICE | {"liaison"}
 # Alliances: only the office writes (leaders, county staff and reporters read their part).
 AL_OFFICE = frozenset({"dispatcher", "admin"})
 AL_REPORTER = frozenset({"village"})
@@ -166,29 +169,61 @@ PAGES: dict[str, Route] = {
         why="an invitation's private link needs no sign-in",
     ),
     # The non-party archive: the office edits, leaders read, county staff read their county's
-    # people (a liaison cadre, not in PEOPLE, is tried in tests/nonparty/test_scoping.py).
-    "nonparty:list": Route(get=REGISTRY),
+    # people, the liaison cadre their own people (recording their growth and talks).
+    "nonparty:list": Route(get=NP_READERS),
     "nonparty:create": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:detail": Route(get=REGISTRY, kind="np_person"),
+    "nonparty:detail": Route(get=NP_READERS, kind="np_person"),
     "nonparty:edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
     "nonparty:numbers": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {200}}),
-    "nonparty:photo": Route(get=REGISTRY, kind="np_person", ok={"GET": {404}}),
+    "nonparty:photo": Route(get=NP_READERS, kind="np_person", ok={"GET": {404}}),
     "nonparty:education-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
     "nonparty:education-remove": Route(post=XX_OFFICE, kind="np_education", ok={"POST": {302}}),
     "nonparty:post-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
-    "nonparty:growth-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_growth"),
+    "nonparty:growth-add": Route(get=NP_LIAISON, post=NP_LIAISON, kind="np_growth"),
     "nonparty:liaison-link": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {302}}),
     "nonparty:liaison-end": Route(post=XX_OFFICE, kind="np_liaison", ok={"POST": {302}}),
-    "nonparty:coverage": Route(get=REGISTRY),
+    "nonparty:coverage": Route(get=NP_READERS),
     "nonparty:handover": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:batch-list": Route(get=REGISTRY),
+    "nonparty:batch-list": Route(get=NP_READERS),
     "nonparty:batch-create": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:batch-detail": Route(get=REGISTRY, kind="np_batch"),
+    "nonparty:batch-detail": Route(get=NP_READERS, kind="np_batch"),
     "nonparty:batch-add-people": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
     "nonparty:batch-approve": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
-    "nonparty:talks": Route(get=REGISTRY),
+    "nonparty:talks": Route(get=NP_READERS),
     "nonparty:talk-plan-add": Route(post=XX_OFFICE, ok={"POST": {302}}),
-    "nonparty:talk-record": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_talk_plan"),
+    "nonparty:talk-record": Route(get=NP_LIAISON, post=NP_LIAISON, kind="np_talk_plan"),
+    # The associations (知联会) and the president's report: the office edits; leaders, county
+    # staff (their county's association) and the president's or a member's cadre read.
+    "nonparty:association-list": Route(get=NP_READERS),
+    "nonparty:association-create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "nonparty:association-detail": Route(get=NP_READERS, kind="np_association"),
+    "nonparty:association-member-add": Route(
+        post=XX_OFFICE, kind="np_association", ok={"POST": {302}}
+    ),
+    "nonparty:association-member-leave": Route(
+        post=XX_OFFICE, kind="np_association_member", ok={"POST": {302}}
+    ),
+    "nonparty:report-create": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_association"),
+    "nonparty:report-detail": Route(get=NP_READERS, kind="np_report"),
+    "nonparty:report-edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_report"),
+    "nonparty:report-open": Route(post=XX_OFFICE, kind="np_report", ok={"POST": {302}}),
+    "nonparty:report-close": Route(post=XX_OFFICE, kind="np_report", ok={"POST": {302}}),
+    "nonparty:review-link-reissue": Route(
+        post=XX_OFFICE, kind="np_review_link", ok={"POST": {200}}
+    ),
+    # A member's review page: no sign-in, the one-time token is the key; an empty POST is a
+    # form with errors and uses nothing.
+    # The people list exported as filtered (.xlsx through the portal's exports, and .csv).
+    "nonparty:export": Route(get=NP_READERS),
+    "nonparty:export-csv": Route(get=NP_READERS),
+    "nonparty:review": Route(
+        get=ALL,
+        post=ALL,
+        public=True,
+        kind="np_review_token",
+        ok={"POST": {400}},
+        why="a member's review link needs no sign-in",
+    ),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
@@ -313,11 +348,12 @@ API: dict[str, Route] = {
     "api:alliance-detail": api(get=AL_READERS, kind="alliance"),
     "api:alliance-coverage": api(get=AL_READERS),
     # The non-party archive: an empty body is 400 for the office; the rest read only.
-    "api:nonparty-person-list": api(get=REGISTRY, post=XX_OFFICE, ok={"POST": {400}}),
-    "api:nonparty-person-detail": api(get=REGISTRY, kind="np_person"),
-    "api:nonparty-batch-list": api(get=REGISTRY),
-    "api:nonparty-batch-detail": api(get=REGISTRY, kind="np_batch"),
-    "api:nonparty-talk-plans": api(get=REGISTRY),
+    "api:nonparty-person-list": api(get=NP_READERS, post=XX_OFFICE, ok={"POST": {400}}),
+    "api:nonparty-person-detail": api(get=NP_READERS, kind="np_person"),
+    "api:nonparty-batch-list": api(get=NP_READERS),
+    "api:nonparty-batch-detail": api(get=NP_READERS, kind="np_batch"),
+    "api:nonparty-talk-plans": api(get=NP_READERS),
+    "api:nonparty-president-report-list": api(get=NP_READERS),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

@@ -240,6 +240,7 @@ PAGES: dict[str, Route] = {
     "calendar": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "region-browser": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "region-children": Route(get=ALL, public=True, why="administrative divisions are public"),
+    "region-search": Route(get=ALL, public=True, why="administrative divisions are public"),
     "enterprises:my-enterprises": Route(get=ENTREPRENEURS, post=ENTREPRENEURS),
     "enterprises:membership-list": Route(get=STAFF, post=STAFF, ok={"POST": {200}}, why=READ_ONLY),
     "enterprises:membership-verify": Route(post=TRIAGE, kind="membership"),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("calendar/", pages.holiday_calendar, name="calendar"),
     path("regions/", regions.region_browser, name="region-browser"),
     path("regions/children/", regions.region_children, name="region-children"),
+    path("regions/search/", regions.region_search, name="region-search"),
     path("exports/", include("portal.urls_exports")),
     path("imports/", include("portal.urls_imports")),
     path("healthz", health.healthz, name="healthz"),

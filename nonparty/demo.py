@@ -462,10 +462,11 @@ def seed(context: dict) -> dict:
     if Batch.objects.filter(name=LATEST["name"]).exists():
         planned = ensure_talk_plans(timezone.localdate())
         evaluated = ensure_evaluations(dispatcher)
+        associations = ensure_associations(context, timezone.localdate())
         return {
             "summary": [
                 f"non-party archive kept ({Person.objects.count()} people, "
-                f"{planned} new talk plans, {evaluated} new evaluations)"
+                f"{planned} new talk plans, {evaluated} new evaluations), {associations}"
             ]
         }
     maker = Maker()
@@ -527,11 +528,12 @@ def seed(context: dict) -> dict:
     links = _liaison(everyone, maker, cadres, dispatcher)
     planned = ensure_talk_plans(today)
     evaluated = ensure_evaluations(dispatcher)
+    associations = ensure_associations(context, today)
     return {
         "summary": [
             f"{len(everyone)} non-party people in {len(EARLIER) + 2} batches, {growth} growth "
             f"records, {links} liaison links (liaison1, liaison2), {planned} talk plans, "
-            f"{evaluated} evaluations of {EVALUATION_YEAR}"
+            f"{evaluated} evaluations of {EVALUATION_YEAR}, {associations}"
         ]
     }
 
@@ -636,3 +638,137 @@ def ensure_evaluations(dispatcher: User) -> int:
             )
     EvaluationScore.objects.bulk_create(scores)
     return len(evaluations)
+
+
+CITY_ASSOCIATION = "衢州市知识分子联谊会（知联会）"
+REPORT_TEXT = {
+    2023: (
+        "2023年，市知联会在市委统战部指导下，围绕“履职建言我发声”组织会员开展专题调研，"
+        "在孔府儒学堂举办专题宣讲，依托南孔直播群英·同心荟众创空间开展路演服务。"
+        "\n不足：联系青年会员不够经常，活动覆盖县（市、区）不均衡。"
+    ),
+    2024: (
+        "2024年，市知联会组织会员参加四省边际共同富裕专题调研，开展下乡义诊和科技服务，"
+        "提交提案和社情民意信息，推动会员在岗位建功中发挥作用。"
+        "\n下一步：完善会员联系制度，每季度至少一次走访青年会员。"
+    ),
+}
+
+
+def ensure_associations(context: dict, today: dt.date) -> str:
+    """The city 知联会: a president and about thirty members from the recognised people; its
+    2023 report closed with reviews, the 2024 one open (idempotent: kept once there)."""
+    from nonparty.models import (
+        Association,
+        AssociationMembership,
+        PresidentReport,
+        Review,
+        ReviewLink,
+    )
+    from nonparty.services.associations import _expiry, token_hash
+
+    if Association.objects.filter(name=CITY_ASSOCIATION).exists():
+        return "association kept"
+    dispatcher = context["users"]["dispatcher"]
+    people = list(Person.objects.filter(status=Status.RECOGNISED).order_by("pk")[:31])
+    if len(people) < 11:
+        return "no association (too few people)"
+    president, members = people[0], people[1:]
+    association = Association.objects.create(
+        name=CITY_ASSOCIATION,
+        region=Region.objects.get(code="330800000000"),
+        president=president,
+        founded_on=dt.date(2012, 5, 18),
+        created_by=dispatcher,
+    )
+    AssociationMembership.objects.bulk_create(
+        [
+            AssociationMembership(association=association, person=p, joined_on=dt.date(2020, 1, 1))
+            for p in people
+        ]
+    )
+    rng = random.Random(2023)
+    moment = dt.datetime(2024, 1, 20, 10, tzinfo=timezone.get_current_timezone())
+    closed = PresidentReport.objects.create(
+        association=association,
+        year=2023,
+        president=president,
+        text=REPORT_TEXT[2023],
+        activities_held=12,
+        proposals_submitted=18,
+        proposals_adopted=7,
+        participations=286,
+        state="closed",
+        closes_on=dt.date(2024, 1, 31),
+        summary="参评会员对会长履职总体满意；建议加强与青年会员的经常性联系。",
+        recorded_by=dispatcher,
+        opened_by=dispatcher,
+        opened_at=moment,
+        closed_by=dispatcher,
+        closed_at=moment + dt.timedelta(days=12),
+    )
+    responders = set(rng.sample(range(len(members)), len(members) - 6))
+    ReviewLink.objects.bulk_create(
+        [
+            ReviewLink(
+                report=closed,
+                person=p,
+                token_hash=token_hash(f"demo-closed-{p.pk}-{rng.random()}"),
+                expires_at=_expiry(closed.closes_on),
+                issued_by=dispatcher,
+                used_at=moment + dt.timedelta(days=rng.randint(1, 10)) if i in responders else None,
+            )
+            for i, p in enumerate(members)
+        ]
+    )
+    comments = [
+        "",
+        "",
+        "",
+        "希望多组织县里的活动。",
+        "调研选题贴近实际。",
+        "联系青年会员可以更经常。",
+    ]
+    Review.objects.bulk_create(
+        [
+            Review(
+                report=closed,
+                verdict=rng.choice(
+                    ["satisfied"] * 6 + ["basically_satisfied"] * 3 + ["dissatisfied"]
+                ),
+                duty=rng.choice([5, 5, 4, 4, 3]),
+                activities=rng.choice([5, 4, 4, 3]),
+                contact=rng.choice([5, 4, 3, 3, 2]),
+                comment=rng.choice(comments),
+            )
+            for _ in responders
+        ]
+    )
+    current = PresidentReport.objects.create(
+        association=association,
+        year=2024,
+        president=president,
+        text=REPORT_TEXT[2024],
+        activities_held=15,
+        proposals_submitted=21,
+        proposals_adopted=9,
+        participations=340,
+        state="open",
+        closes_on=today + dt.timedelta(days=30),
+        recorded_by=dispatcher,
+        opened_by=dispatcher,
+        opened_at=timezone.now(),
+    )
+    ReviewLink.objects.bulk_create(
+        [
+            ReviewLink(
+                report=current,
+                person=p,
+                token_hash=token_hash(f"demo-open-{p.pk}-{rng.random()}"),
+                expires_at=_expiry(current.closes_on),
+                issued_by=dispatcher,
+            )
+            for p in members
+        ]
+    )
+    return f"city association with {len(people)} members, reports 2023 (closed) and 2024 (open)"

@@ -41,3 +41,6 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("nonparty", _seed, after=("portal",))
+
+# The people list as an export kind (nonparty.people).
+import nonparty.exports  # noqa: E402, F401

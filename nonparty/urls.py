@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from nonparty.views import batches, evaluation, liaison, people, talks
+from nonparty.views import associations, batches, evaluation, liaison, people, talks
 
 # /nonparty/… (namespace "nonparty")
 patterns = [
@@ -34,6 +34,25 @@ patterns = [
     path("evaluations/<int:pk>/review/", evaluation.evaluation_review, name="evaluation-review"),
     path("evaluations/<int:pk>/return/", evaluation.evaluation_return, name="evaluation-return"),
     path("<int:pk>/evaluation/<int:year>/", evaluation.evaluation_score, name="evaluation-score"),
+    # The associations (知联会) and the president's yearly report and review.
+    path("associations/", associations.association_list, name="association-list"),
+    path("associations/new/", associations.association_create, name="association-create"),
+    path("associations/<int:pk>/", associations.association_detail, name="association-detail"),
+    path("associations/<int:pk>/members/", associations.member_add, name="association-member-add"),
+    path(
+        "association-members/<int:pk>/leave/",
+        associations.member_leave,
+        name="association-member-leave",
+    ),
+    path("associations/<int:pk>/reports/new/", associations.report_create, name="report-create"),
+    path("reports/<int:pk>/", associations.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", associations.report_edit, name="report-edit"),
+    path("reports/<int:pk>/open/", associations.report_open, name="report-open"),
+    path("reports/<int:pk>/close/", associations.report_close, name="report-close"),
+    path("review-links/<int:pk>/reissue/", associations.link_reissue, name="review-link-reissue"),
+    path("review/<str:token>/", associations.review, name="review"),
+    path("export/", people.person_export, name="export"),
+    path("export.csv", people.person_export_csv, name="export-csv"),
 ]
 
 urlpatterns = [path("nonparty/", include((patterns, "nonparty")))]

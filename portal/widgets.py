@@ -217,3 +217,153 @@ class RegionChoiceField(forms.ModelChoiceField):
                 code="too_shallow",
                 params={"level": Region.Level(self.min_level).label},
             )
+
+
+# --- A searchable region field: any region of the table, by name or code --------------------
+
+
+def region_label(region: Region) -> str:
+    """``江山市（浙江省 衢州市）· 330881000000``: the name, its ancestors, its code."""
+    above = " ".join(node.name for node in region.ancestors())
+    return f"{region.name}（{above}）· {region.code}" if above else f"{region.name} · {region.code}"
+
+
+def search_regions(text: str, *, min_level: int | None = None, limit: int = 20):
+    """Regions whose name contains ``text`` (or whose code starts with it), shallow first."""
+    text = text.strip()
+    regions = Region.objects.select_related("parent__parent__parent__parent")
+    if min_level is not None:
+        regions = regions.filter(level__gte=min_level)
+    if text.isdigit():
+        regions = regions.filter(code__startswith=text)
+    else:
+        regions = regions.filter(name__contains=text)
+    return list(regions.order_by("level", "code")[:limit])
+
+
+class RegionSearchWidget(forms.TextInput):
+    """A text input with a list of suggestions that ``portal/js/region-search.js`` fills from
+    ``/regions/search/`` as one types; without script, typing a name or a code works too."""
+
+    class Media:
+        js = ["portal/js/region-search.js"]
+
+    def __init__(self, attrs=None, *, min_level: int | None = None):
+        super().__init__(attrs)
+        self.min_level = min_level
+
+    def format_value(self, value):
+        if isinstance(value, Region):
+            return region_label(value)
+        pk = _as_pk(value)
+        if pk is not None and abs(pk) < 2**63:
+            region = (
+                Region.objects.select_related("parent__parent__parent__parent")
+                .filter(pk=pk)
+                .first()
+            )
+            if region is not None:
+                return region_label(region)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = f"{widget_attrs.get('id') or name}_options"
+        widget_attrs.update(
+            {
+                "list": list_id,
+                "autocomplete": "off",
+                "data-region-search": reverse("region-search"),
+                "data-min-level": self.min_level or "",
+            }
+        )
+        context["widget"]["list_id"] = list_id
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        context = self.get_context(name, value, attrs)
+        widget = context["widget"]
+        value_text = widget["value"] if widget["value"] is not None else ""
+        return format_html(
+            '<input type="text" name="{}" value="{}"{}><datalist id="{}"></datalist>',
+            name,
+            value_text,
+            flatatt(widget["attrs"]),
+            widget["list_id"],
+        )
+
+
+class RegionSearchField(forms.Field):
+    """Any region of the table, typed as a name (unique at ``min_level`` or deeper), a
+    12-digit code, or a suggestion's label (which ends in the code)."""
+
+    widget = RegionSearchWidget
+    default_error_messages = {
+        "unknown": _("No region is called “%(text)s”: type a name from the suggestions or a code."),
+        "ambiguous": _(
+            "Several regions are called “%(text)s” (%(examples)s): choose one of the suggestions."
+        ),
+        "too_shallow": _("Choose down to the %(level)s level."),
+    }
+
+    def __init__(self, *, min_level: int | None = None, **kwargs):
+        kwargs.setdefault("widget", RegionSearchWidget(min_level=min_level))
+        super().__init__(**kwargs)
+        self.min_level = min_level
+
+    def to_python(self, value):
+        if isinstance(value, Region):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        code = text.rsplit("·", 1)[-1].strip()
+        if code.isdigit() and len(code) == 12:
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                raise ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"text": text}
+                )
+        elif code.isdigit() and len(code) == 6:
+            region = Region.objects.filter(code=code + "000000").first()
+            if region is None:
+                raise ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"text": text}
+                )
+        elif code.isdigit() and len(code) <= 18 and code == text:
+            # A region's id, as a form posted by a script (or shown again) carries it.
+            region = Region.objects.filter(pk=int(code)).first()
+            if region is None:
+                raise ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"text": text}
+                )
+        else:
+            name = text.split("（", 1)[0].strip()
+            matches = Region.objects.filter(name=name)
+            if self.min_level is not None:
+                matches = matches.filter(level__gte=self.min_level)
+            found = list(matches.select_related("parent__parent")[:4])
+            if not found:
+                raise ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"text": text}
+                )
+            if len(found) > 1:
+                examples = "、".join(
+                    f"{r.parent.name if r.parent else ''}{r.name}" for r in found[:3]
+                )
+                raise ValidationError(
+                    self.error_messages["ambiguous"],
+                    code="ambiguous",
+                    params={"text": text, "examples": examples},
+                )
+            region = found[0]
+        if self.min_level is not None and region.level < self.min_level:
+            raise ValidationError(
+                self.error_messages["too_shallow"],
+                code="too_shallow",
+                params={"level": Region.Level(self.min_level).label},
+            )
+        return region

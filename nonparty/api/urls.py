@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from nonparty.api.associations import PresidentReportViewSet
 from nonparty.api.evaluation import EvaluationViewSet
 from nonparty.api.views import BatchViewSet, PersonViewSet, TalkPlanView
 
@@ -9,6 +10,7 @@ routes = [
     ("nonparty/people", PersonViewSet, "nonparty-person"),
     ("nonparty/batches", BatchViewSet, "nonparty-batch"),
     ("nonparty/evaluations", EvaluationViewSet, "nonparty-evaluation"),
+    ("nonparty/president-reports", PresidentReportViewSet, "nonparty-president-report"),
 ]
 
 urlpatterns = [

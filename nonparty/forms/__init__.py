@@ -18,7 +18,7 @@ from nonparty.models import (
 from nonparty.selectors import Filters, cadres
 from nonparty.services.people import PERSON_FIELDS
 from portal.models import Department, Region
-from portal.widgets import RegionChoiceField
+from portal.widgets import RegionSearchField
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +65,12 @@ class FilterForm(forms.Form):
 
 
 class PersonForm(forms.ModelForm):
-    native_place = RegionChoiceField(label=_("Native place (籍贯)"), min_level=Region.Level.COUNTY)
+    # Any county (or finer) of the whole region table: people come from everywhere.
+    native_place = RegionSearchField(
+        label=_("Native place (籍贯)"),
+        min_level=Region.Level.COUNTY,
+        help_text=_("Type a county's name or code and choose from the suggestions."),
+    )
     photo_upload = forms.FileField(
         label=_("Photo"),
         required=False,

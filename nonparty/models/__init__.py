@@ -77,3 +77,26 @@ __all__ = [
     "SchemeDimension",
     "SchemeGrade",
 ]
+
+# The association (知联会) and its president's yearly report and review.
+from nonparty.models.associations import (
+    Aspect,
+    Association,
+    AssociationMembership,
+    PresidentReport,
+    ReportState,
+    Review,
+    ReviewLink,
+    Verdict,
+)
+
+__all__ += [
+    "Aspect",
+    "Association",
+    "AssociationMembership",
+    "PresidentReport",
+    "ReportState",
+    "Review",
+    "ReviewLink",
+    "Verdict",
+]

@@ -236,3 +236,27 @@ def _evaluation_context(user, person) -> dict:
         and ev.scheme_in_force(year) is not None
         and ev.is_cadre_of(user, person),
     }
+
+
+@login_required
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, as .xlsx (through the portal's exports: a job when large)."""
+    from nonparty.exports import KIND
+    from portal.views.exports import export_response
+
+    require_archive(request)
+    return export_response(request, KIND, invalid_detail=_("Check the criteria."))
+
+
+@login_required
+@require_GET
+def person_export_csv(request: HttpRequest) -> HttpResponse:
+    from nonparty.exports import csv_response
+    from portal.exports import ExportParamsInvalid
+
+    require_archive(request)
+    try:
+        return csv_response(request.GET, request.user, request=request)
+    except ExportParamsInvalid:
+        return render(request, "400.html", {"detail": _("Check the criteria.")}, status=400)

@@ -85,3 +85,23 @@ def region_browser(request: HttpRequest) -> HttpResponse:
             "village_level": Region.Level.VILLAGE,
         },
     )
+
+
+@require_GET
+def region_search(request: HttpRequest) -> JsonResponse:
+    """``?q=<name or code>[&min_level=3]`` → up to 20 regions of the whole table, shallow first,
+    each with a ``label`` (name, ancestors, code) for a searchable picker. Public like the tree."""
+    from portal.widgets import region_label, search_regions
+
+    text = request.GET.get("q", "")[:50]
+    level = request.GET.get("min_level", "")
+    min_level = int(level) if level.isdigit() and 1 <= int(level) <= 5 else None
+    results = (
+        [
+            {"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "label": region_label(r)}
+            for r in search_regions(text, min_level=min_level)
+        ]
+        if text.strip()
+        else []
+    )
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

@@ -68,3 +68,20 @@ def test_talk_plans_part_done(seeded):
     total = selectors.talk_completion(liaison1, year)["total"]
     assert TalkPlan.objects.filter(year=year).count() > 100
     assert 0 < total["done"] < total["planned"]
+
+
+def test_the_city_association_and_its_reports(seeded):
+    from nonparty.models import Association, PresidentReport, Review
+    from nonparty.selectors.associations import results_of
+
+    association = Association.objects.get(name__startswith="衢州市知识分子联谊会")
+    assert association.memberships.filter(left_on__isnull=True).count() == 31
+    closed = PresidentReport.objects.get(association=association, year=2023)
+    current = PresidentReport.objects.get(association=association, year=2024)
+    assert (closed.state, current.state) == ("closed", "open")
+    results = results_of(closed)
+    assert (results.members, results.responses) == (30, 24)
+    assert Review.objects.filter(report=closed).count() == 24
+    assert not Review.objects.filter(report=current).exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Association.objects.count() == 1 and PresidentReport.objects.count() == 2

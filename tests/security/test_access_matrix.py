@@ -30,6 +30,7 @@ from tests.security.world import (
     AL_READERS,
     DEPARTMENT,
     ENTREPRENEURS,
+    NP_READERS,
     PEOPLE,
     REGISTRY,
     SIGNED_IN,
@@ -52,6 +53,8 @@ XX_OFFICE = frozenset({"dispatcher", "admin"})
 # County staff keep their county's people too; the associations are the office's.
 XX_EDITORS = XX_OFFICE | {"county"}
 READ_ONLY = "a read-only page that renders on POST too"
+# The non-party archive's recorders: the office and the person's own liaison cadre.
+NP_LIAISON = XX_OFFICE | {"liaison"}
 # Alliances: only the office writes (leaders, county staff and reporters read their part).
 AL_OFFICE = frozenset({"dispatcher", "admin"})
 AL_REPORTER = frozenset({"village"})
@@ -166,42 +169,75 @@ PAGES: dict[str, Route] = {
         why="an invitation's private link needs no sign-in",
     ),
     # The non-party archive: the office edits, leaders read, county staff read their county's
-    # people (a liaison cadre, not in PEOPLE, is tried in tests/nonparty/test_scoping.py).
-    "nonparty:list": Route(get=REGISTRY),
+    # people, the liaison cadre their own people (recording their growth and talks).
+    "nonparty:list": Route(get=NP_READERS),
     "nonparty:create": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:detail": Route(get=REGISTRY, kind="np_person"),
+    "nonparty:detail": Route(get=NP_READERS, kind="np_person"),
     "nonparty:edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
     "nonparty:numbers": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {200}}),
-    "nonparty:photo": Route(get=REGISTRY, kind="np_person", ok={"GET": {404}}),
+    "nonparty:photo": Route(get=NP_READERS, kind="np_person", ok={"GET": {404}}),
     "nonparty:education-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
     "nonparty:education-remove": Route(post=XX_OFFICE, kind="np_education", ok={"POST": {302}}),
     "nonparty:post-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_person"),
-    "nonparty:growth-add": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_growth"),
+    "nonparty:growth-add": Route(get=NP_LIAISON, post=NP_LIAISON, kind="np_growth"),
     "nonparty:liaison-link": Route(post=XX_OFFICE, kind="np_person", ok={"POST": {302}}),
     "nonparty:liaison-end": Route(post=XX_OFFICE, kind="np_liaison", ok={"POST": {302}}),
-    "nonparty:coverage": Route(get=REGISTRY),
+    "nonparty:coverage": Route(get=NP_READERS),
     "nonparty:handover": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:batch-list": Route(get=REGISTRY),
+    "nonparty:batch-list": Route(get=NP_READERS),
     "nonparty:batch-create": Route(get=XX_OFFICE, post=XX_OFFICE),
-    "nonparty:batch-detail": Route(get=REGISTRY, kind="np_batch"),
+    "nonparty:batch-detail": Route(get=NP_READERS, kind="np_batch"),
     "nonparty:batch-add-people": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
     "nonparty:batch-approve": Route(post=XX_OFFICE, kind="np_batch", ok={"POST": {302}}),
-    "nonparty:talks": Route(get=REGISTRY),
+    "nonparty:talks": Route(get=NP_READERS),
     "nonparty:talk-plan-add": Route(post=XX_OFFICE, ok={"POST": {302}}),
-    "nonparty:talk-record": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_talk_plan"),
+    "nonparty:talk-record": Route(get=NP_LIAISON, post=NP_LIAISON, kind="np_talk_plan"),
     # The comprehensive evaluation: the office reviews or returns (an empty return is 400), only
-    # the person's liaison cadre — outside PEOPLE, tried in tests/nonparty/test_evaluation.py —
-    # scores.
-    "nonparty:evaluation-list": Route(get=REGISTRY),
+    # the person's liaison cadre (``liaison``) scores and submits.
+    "nonparty:evaluation-list": Route(get=NP_READERS),
     "nonparty:evaluation-scheme": Route(get=XX_OFFICE, post=XX_OFFICE, ok={"POST": {400}}),
-    "nonparty:evaluation-detail": Route(get=REGISTRY, kind="np_evaluation"),
+    "nonparty:evaluation-detail": Route(get=NP_READERS, kind="np_evaluation"),
     "nonparty:evaluation-review": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {302}}),
     "nonparty:evaluation-return": Route(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),
     "nonparty:evaluation-score": Route(
-        get=frozenset(),
-        post=frozenset(),
+        get=frozenset({"liaison"}),
+        post=frozenset({"liaison"}),
         kind="np_person_year",
-        why="only the person's liaison cadre scores (not one of PEOPLE)",
+        # The world's evaluation is submitted: the form sends its cadre to the evaluation.
+        ok={"GET": {302}, "POST": {302, 400, 409}},
+        why="only the person's liaison cadre scores",
+    ),
+    # The associations (知联会) and the president's report: the office edits; leaders, county
+    # staff (their county's association) and the president's or a member's cadre read.
+    "nonparty:association-list": Route(get=NP_READERS),
+    "nonparty:association-create": Route(get=XX_OFFICE, post=XX_OFFICE),
+    "nonparty:association-detail": Route(get=NP_READERS, kind="np_association"),
+    "nonparty:association-member-add": Route(
+        post=XX_OFFICE, kind="np_association", ok={"POST": {302}}
+    ),
+    "nonparty:association-member-leave": Route(
+        post=XX_OFFICE, kind="np_association_member", ok={"POST": {302}}
+    ),
+    "nonparty:report-create": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_association"),
+    "nonparty:report-detail": Route(get=NP_READERS, kind="np_report"),
+    "nonparty:report-edit": Route(get=XX_OFFICE, post=XX_OFFICE, kind="np_report"),
+    "nonparty:report-open": Route(post=XX_OFFICE, kind="np_report", ok={"POST": {302}}),
+    "nonparty:report-close": Route(post=XX_OFFICE, kind="np_report", ok={"POST": {302}}),
+    "nonparty:review-link-reissue": Route(
+        post=XX_OFFICE, kind="np_review_link", ok={"POST": {200}}
+    ),
+    # A member's review page: no sign-in, the one-time token is the key; an empty POST is a
+    # form with errors and uses nothing.
+    # The people list exported as filtered (.xlsx through the portal's exports, and .csv).
+    "nonparty:export": Route(get=NP_READERS),
+    "nonparty:export-csv": Route(get=NP_READERS),
+    "nonparty:review": Route(
+        get=ALL,
+        post=ALL,
+        public=True,
+        kind="np_review_token",
+        ok={"POST": {400}},
+        why="a member's review link needs no sign-in",
     ),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
@@ -219,6 +255,7 @@ PAGES: dict[str, Route] = {
     "calendar": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "region-browser": Route(get=SIGNED_IN, post=SIGNED_IN, ok={"POST": {200}}, why=READ_ONLY),
     "region-children": Route(get=ALL, public=True, why="administrative divisions are public"),
+    "region-search": Route(get=ALL, public=True, why="administrative divisions are public"),
     "enterprises:my-enterprises": Route(get=ENTREPRENEURS, post=ENTREPRENEURS),
     "enterprises:membership-list": Route(get=STAFF, post=STAFF, ok={"POST": {200}}, why=READ_ONLY),
     "enterprises:membership-verify": Route(post=TRIAGE, kind="membership"),
@@ -327,16 +364,19 @@ API: dict[str, Route] = {
     "api:alliance-detail": api(get=AL_READERS, kind="alliance"),
     "api:alliance-coverage": api(get=AL_READERS),
     # The non-party archive: an empty body is 400 for the office; the rest read only.
-    "api:nonparty-person-list": api(get=REGISTRY, post=XX_OFFICE, ok={"POST": {400}}),
-    "api:nonparty-person-detail": api(get=REGISTRY, kind="np_person"),
-    "api:nonparty-batch-list": api(get=REGISTRY),
-    "api:nonparty-batch-detail": api(get=REGISTRY, kind="np_batch"),
-    "api:nonparty-talk-plans": api(get=REGISTRY),
+    "api:nonparty-person-list": api(get=NP_READERS, post=XX_OFFICE, ok={"POST": {400}}),
+    "api:nonparty-person-detail": api(get=NP_READERS, kind="np_person"),
+    "api:nonparty-batch-list": api(get=NP_READERS),
+    "api:nonparty-batch-detail": api(get=NP_READERS, kind="np_batch"),
+    "api:nonparty-talk-plans": api(get=NP_READERS),
+    "api:nonparty-president-report-list": api(get=NP_READERS),
     # Evaluations: the office reviews (an empty body reviews as scored) or returns (400 without
     # a reason); only the person's cadre (not one of PEOPLE) submits.
-    "api:nonparty-evaluation-list": api(get=REGISTRY),
-    "api:nonparty-evaluation-detail": api(get=REGISTRY, kind="np_evaluation"),
-    "api:nonparty-evaluation-submit": api(post=frozenset(), kind="np_evaluation"),
+    "api:nonparty-evaluation-list": api(get=NP_READERS),
+    "api:nonparty-evaluation-detail": api(get=NP_READERS, kind="np_evaluation"),
+    "api:nonparty-evaluation-submit": api(
+        post=frozenset({"liaison"}), kind="np_evaluation", ok={"POST": {409}}
+    ),
     "api:nonparty-evaluation-review": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {200}}),
     "api:nonparty-evaluation-return": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),
 }

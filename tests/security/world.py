@@ -10,7 +10,9 @@ Who asks (``PEOPLE``):
 - ``handler`` and ``head`` — a handler and the head of department 1;
 - ``county`` — county staff of 江山市 (sees the registry's people from 江山, no appeal here:
   the world's enterprises are placed in no county);
-- ``village`` — the reporter of a village of 江山市 (sees nothing of these apps).
+- ``village`` — the reporter of a village of 江山市 (sees nothing of these apps);
+- ``liaison`` — a liaison cadre of the non-party archive, linked to the person from 江山 (an
+  outsider to everything else).
 
 Enterprise B, its member and department 2 exist only to own things the people above must not
 see. Every object carries a *marker*, a string put in its title, name or text, and the set of
@@ -51,6 +53,7 @@ PEOPLE = (
     "admin",
     "county",
     "village",
+    "liaison",
 )
 SIGNED_IN = frozenset(PEOPLE) - {"anonymous"}
 STAFF = frozenset({"dispatcher", "leader", "admin"})
@@ -63,6 +66,11 @@ REGISTRY = STAFF | {"county"}
 AL_SEEN = STAFF | {"county", "village"}
 # Alliances: the office and leaders city-wide, county staff and village reporters their part.
 AL_READERS = STAFF | {"county", "village"}
+# The non-party archive's person from 江山: the office, leaders, the county and their cadre.
+NP_READERS = REGISTRY | {"liaison"}
+# The city association's report: the office, leaders and the president's cadre (not the county:
+# a county's staff read their county's association, not the city's).
+NP_OFFICE = STAFF | {"liaison"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -513,6 +521,7 @@ def build_world(clock) -> World:
     )
     nonparty_services.batch_add_people(actor=dispatcher, batch=np_batch, people=[np_own])
     np_cadre = UserFactory(role="liaison", name="傅联络")
+    liaison = np_cadre
     np_link = nonparty_services.liaison_link(
         actor=dispatcher, person=np_own, cadre=np_cadre, starts_on=_dt.date(2025, 7, 1)
     )
@@ -553,6 +562,45 @@ def build_world(clock) -> World:
         submit=True,
     )
 
+    # The associations (知联会): the city's, whose president is the liaison's person from 江山
+    # (the office, leaders and that cadre read it), and 柯城's (the office's and leaders').
+    from nonparty.services import associations as np_associations
+
+    np_president = nonparty_services.person_create(
+        actor=dispatcher,
+        data={**np_fields, "name": "会长世界", "native_place": person_hometown},
+    )
+    nonparty_services.liaison_link(
+        actor=dispatcher, person=np_president, cadre=np_cadre, starts_on=_dt.date(2025, 7, 1)
+    )
+    np_city = np_associations.association_create(
+        actor=dispatcher,
+        name="mk-np-association 市知联会",
+        region=Region.objects.get(code="330800000000"),
+        president=np_president,
+    )
+    np_member = np_associations.member_add(
+        actor=dispatcher, association=np_city, person=np_elsewhere, joined_on=_dt.date(2024, 1, 1)
+    )
+    np_report = np_associations.report_create(
+        actor=dispatcher,
+        association=np_city,
+        year=2025,
+        data={"text": "mk-np-report 述职报告"},
+    )
+    np_issued = np_associations.report_open(
+        actor=dispatcher, report=np_report, closes_on=SESSION_DAY + _dt.timedelta(days=30)
+    )
+    np_kecheng = np_associations.association_create(
+        actor=dispatcher,
+        name="mk-np-kecheng 柯城区知联会",
+        region=Region.objects.get(code="330802000000"),
+        president=np_elsewhere,
+    )
+    np_kecheng_report = np_associations.report_create(
+        actor=dispatcher, association=np_kecheng, year=2025, data={"text": "mk-np-kc-report"}
+    )
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -563,6 +611,7 @@ def build_world(clock) -> World:
         "admin": admin,
         "county": county,
         "village": village,
+        "liaison": liaison,
     }
     sees_a = STAFF | DEPARTMENT | {"entrepreneur"}
     appeal_a_scope = STAFF | DEPARTMENT | {"entrepreneur"}
@@ -687,21 +736,40 @@ def build_world(clock) -> World:
             Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
         ],
         "np_person": [
-            Obj("a person from 江山", {"pk": np_own.pk}, REGISTRY),
+            Obj("a person from 江山", {"pk": np_own.pk}, NP_READERS),
             Obj("a person from another county", {"pk": np_elsewhere.pk}, STAFF),
         ],
         "np_growth": [
-            Obj(f"a person, {kind}", {"pk": np_own.pk, "kind": kind}, REGISTRY)
+            Obj(f"a person, {kind}", {"pk": np_own.pk, "kind": kind}, NP_READERS)
             for kind in ("training", "proposal")
         ],
-        "np_education": [Obj("an education entry", {"pk": np_education.pk}, REGISTRY)],
-        "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, REGISTRY)],
-        "np_batch": [Obj("a batch", {"pk": np_batch.pk}, REGISTRY)],
-        "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, REGISTRY)],
-        "np_evaluation": [Obj("a submitted evaluation", {"pk": np_evaluation.pk}, REGISTRY)],
+        "np_education": [Obj("an education entry", {"pk": np_education.pk}, NP_READERS)],
+        "np_liaison": [Obj("a liaison link", {"pk": np_link.pk}, NP_READERS)],
+        "np_batch": [Obj("a batch", {"pk": np_batch.pk}, NP_READERS)],
+        "np_talk_plan": [Obj("a talk plan", {"pk": np_plan.pk}, NP_READERS)],
+        "np_evaluation": [Obj("a submitted evaluation", {"pk": np_evaluation.pk}, NP_READERS)],
         "np_person_year": [
-            Obj("a person's 2023 scoring form", {"pk": np_evaluated.pk, "year": 2023}, REGISTRY),
+            Obj("a person's 2023 scoring form", {"pk": np_evaluated.pk, "year": 2023}, NP_READERS),
             Obj("another county's person's form", {"pk": np_elsewhere.pk, "year": 2023}, STAFF),
+        ],
+        "np_association": [
+            Obj("the city association (the liaison's president)", {"pk": np_city.pk}, NP_OFFICE),
+            Obj("柯城's association", {"pk": np_kecheng.pk}, STAFF),
+        ],
+        "np_association_member": [
+            Obj("a member of the city association", {"pk": np_member.pk}, NP_OFFICE)
+        ],
+        "np_report": [
+            Obj("the city's report (open)", {"pk": np_report.pk}, NP_OFFICE),
+            Obj("柯城's report (draft)", {"pk": np_kecheng_report.pk}, STAFF),
+        ],
+        "np_review_link": [
+            Obj("a member's link", {"pk": np_report.links.get().pk}, NP_OFFICE),
+        ],
+        # The member's page: no sign-in, the token is the key (anyone holding it).
+        "np_review_token": [
+            Obj("a member's review token", {"token": np_issued[0].token}, frozenset(PEOPLE)),
+            Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
         ],
         "al_report": [
             Obj("the reporter's own village's report", {"pk": al_report_own.pk}, AL_SEEN),
@@ -760,11 +828,16 @@ def build_world(clock) -> World:
         "mk-xx-item": REGISTRY,
         "mk-al-own": AL_READERS,
         "mk-al-elsewhere": STAFF,
-        "mk-np-jiangshan": REGISTRY,
+        "mk-np-jiangshan": NP_READERS,
+        # The association's report is read by whoever holds a member's link, by design.
+        "mk-np-report": frozenset(PEOPLE),
+        "mk-np-association": frozenset(PEOPLE),
+        "mk-np-kecheng": STAFF,
+        "mk-np-kc-report": STAFF,
         "mk-np-elsewhere": STAFF,
-        "mk-np-discipline": REGISTRY,
-        "mk-np-evaluated": REGISTRY,
-        "mk-np-evaluation": REGISTRY,
+        "mk-np-discipline": NP_READERS,
+        "mk-np-evaluated": NP_READERS,
+        "mk-np-evaluation": NP_READERS,
         # Whoever holds the guest's link reads the guest's own page (anyone, by design).
         "mk-xx-guest": frozenset(PEOPLE),
     }

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "xiangxian",
     "alliances",
     "nonparty",
+    "grassroots",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

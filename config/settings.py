@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nonparty.tasks.send_talk_reminders",
         "schedule": crontab(hour=9, minute=15),
     },
+    # Grassroots units' overdue duties: the person in charge once per item and period.
+    "grassroots-duty-reminders": {
+        "task": "grassroots.tasks.send_duty_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Villages' figures not in by the period's deadline: the reporter once, later the county.
     "alliances-report-reminders": {
         "task": "alliances.tasks.send_report_reminders",

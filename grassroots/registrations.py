@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.models import READER_ROLES
 from portal import registry
 from portal.models import Role
-from portal.registry import NavItem
+from portal.registry import HomePanel, NavItem
 
 registry.register_urls("grassroots.urls")
 registry.register_api("grassroots.api.urls")
@@ -24,6 +24,30 @@ registry.register_menu(
         more=True,
     ),
     NavItem(_("My units"), "grassroots:list", "diagram-3", (Role.UNIT_LEAD,), order=260),
+)
+
+
+registry.register_menu(
+    NavItem(
+        _("Grassroots index"), "grassroots:index", "bar-chart", READER_ROLES, order=261, more=True
+    )
+)
+registry.register_notification_kind("grassroots", "duty_overdue", label=_("Duty overdue"))
+
+
+def _home_context(user) -> dict:
+    from grassroots.selectors.home import home_figures
+
+    return {"grassroots_home": home_figures(user)}
+
+
+registry.register_home_panel(
+    HomePanel(
+        template="grassroots/home/panel.html",
+        roles=(Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.UNIT_LEAD),
+        order=320,
+        context=_home_context,
+    )
 )
 
 

@@ -65,3 +65,56 @@ class UnitRowSerializer(serializers.ModelSerializer):
 
     def get_in_charge(self, unit) -> str | None:
         return unit.in_charge.display_name if unit.in_charge_id else None
+
+
+class IndexParamsSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=7, help_text=_("A period's key: 2023 or 2023Q1."))
+    group_by = serializers.ChoiceField(choices=["unit", "county"], required=False, default="unit")
+    domain = serializers.ChoiceField(choices=Domain.choices, required=False, allow_blank=True)
+
+    def validate_period(self, value):
+        from grassroots.models import Period
+
+        period = Period.objects.filter(key=value.strip().upper()).first()
+        if period is None:
+            raise serializers.ValidationError(_("No index period has this key."))
+        return period
+
+
+class RankRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    rank = serializers.IntegerField()
+
+
+class IndexSerializer(serializers.Serializer):
+    rows = RankRowSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    status = serializers.CharField()
+    locked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    indicator = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=100)
+    evidence = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ScoreSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.IntegerField(source="unit_id")
+    indicator = serializers.IntegerField(source="indicator_id")
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    version = serializers.IntegerField()
+    evidence = serializers.CharField()
+    reason = serializers.CharField()

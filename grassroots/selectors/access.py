@@ -20,3 +20,9 @@ def is_office(user: User) -> bool:
 
 def is_county_staff(user: User) -> bool:
     return user.has_role(Role.COUNTY_STAFF)
+
+
+def can_record(user: User, unit) -> bool:
+    """Who records a duty of a unit they see: its person in charge, county staff, the office
+    (leaders read only)."""
+    return unit.in_charge_id == user.pk or user.has_role(*EDITOR_ROLES, Role.COUNTY_STAFF)

@@ -56,3 +56,56 @@ def units(people, make_unit, kecheng):
         "colleague": make_unit(name="城北社区", domain="community", in_charge=people["colleague"]),
         "kecheng": make_unit(name="柯城科技产业园", domain="park", region=kecheng),
     }
+
+
+@pytest.fixture
+def duty_list(jiangshan):
+    """江山's township list: one monthly and one quarterly duty, in force from 2023."""
+    from grassroots.models import DutyItem, DutyList
+
+    duty_list = DutyList.objects.create(domain="township", county=jiangshan, name="1241", year=2023)
+    DutyItem.objects.create(duty_list=duty_list, title="例会", frequency="monthly", order=1)
+    DutyItem.objects.create(duty_list=duty_list, title="走访", frequency="quarterly", order=2)
+    return duty_list
+
+
+@pytest.fixture
+def scheme():
+    """2023 townships: duty share weight 60, reviewers' score weight 40."""
+    from grassroots.models import IndexScheme, Indicator
+
+    def make(year=2023, domain="township", version=1, duty="60", review="40"):
+        scheme = IndexScheme.objects.create(year=year, domain=domain, version=version)
+        Indicator.objects.create(
+            scheme=scheme,
+            code="duty",
+            name="履职率",
+            weight=duty,
+            rule="computed",
+            metric="duty_on_time_share",
+            order=1,
+        )
+        Indicator.objects.create(
+            scheme=scheme, code="review", name="评审", weight=review, rule="scored", order=2
+        )
+        return scheme
+
+    return make
+
+
+@pytest.fixture
+def make_period():
+    import datetime as dt
+
+    from grassroots.models import Period
+
+    def make(key="2023", year=2023, **fields):
+        defaults = {
+            "kind": "year",
+            "year": year,
+            "starts_on": dt.date(year, 1, 1),
+            "ends_on": dt.date(year, 12, 31),
+        }
+        return Period.objects.create(key=key, **{**defaults, **fields})
+
+    return make

@@ -28,7 +28,7 @@ urlpatterns = [
         name="grassroots-period-correct",
     ),
     path(
-        "grassroots/periods/<str:key>/<slug:action>/",
+        "grassroots/periods/<str:key>/<str:action>/",
         PeriodActionView.as_view(),
         name="grassroots-period-action",
     ),

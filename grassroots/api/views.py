@@ -23,7 +23,14 @@ from grassroots.api.serializers import (
     UnitRowSerializer,
 )
 from grassroots.models import Domain
-from grassroots.services.index import TRANSITIONS, period_step, score_correct, score_set
+from grassroots.services.index import (
+    CORRECTOR_ROLES,
+    SCORER_ROLES,
+    TRANSITIONS,
+    period_step,
+    score_correct,
+    score_set,
+)
 from portal.api.pagination import KeysFirstPagination
 from portal.api.serializers import ApiErrorSerializer
 
@@ -102,7 +109,9 @@ class IndexView(APIView):
 
 
 def _period(user, key: str):
-    require_units(user)
+    """A period as an object: outside the app it does not exist (404, as CONTRACT.md says)."""
+    if not selectors.can_see_units(user):
+        raise Http404
     return selectors.period_by_key(key)
 
 
@@ -156,6 +165,8 @@ class PeriodScoreView(APIView):
     )
     def post(self, request, key: str):
         period = _period(request.user, key)
+        if not request.user.has_role(*(CORRECTOR_ROLES if self.correct else SCORER_ROLES)):
+            raise PermissionDenied(_("Your role may not score units."))
         data_in = ScoreInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data

@@ -38,6 +38,9 @@ TRANSITIONS = {
     "submit": ((PeriodStatus.REVIEW,), PeriodStatus.SUBMITTED, (*EDITOR_ROLES, Role.COUNTY_STAFF)),
     "lock": ((PeriodStatus.SUBMITTED,), PeriodStatus.LOCKED, EDITOR_ROLES),
 }
+# Who scores a scored indicator in review; who corrects a locked period.
+SCORER_ROLES = (*EDITOR_ROLES, Role.COUNTY_STAFF)
+CORRECTOR_ROLES = EDITOR_ROLES
 ACTION_LABELS = {
     "compute": gettext_lazy("Compute the scores"),
     "review": gettext_lazy("Send to county review"),
@@ -265,7 +268,7 @@ def score_set(
 ) -> UnitScore:
     """A reviewer scores a scored indicator with evidence, while the period is in county
     review: county staff for their county's units, or the office."""
-    if not actor.has_role(*EDITOR_ROLES, Role.COUNTY_STAFF):
+    if not actor.has_role(*SCORER_ROLES):
         raise PermissionDenied(_("Only county staff and the office score units."))
     if not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("This unit is not in your county."))
@@ -303,7 +306,7 @@ def score_correct(
 ) -> UnitScore:
     """After locking, the office corrects one score: a new version with who and why, the old
     version kept; the unit's total follows."""
-    if not actor.has_role(*EDITOR_ROLES):
+    if not actor.has_role(*CORRECTOR_ROLES):
         raise PermissionDenied(_("Only the office corrects a locked period."))
     period = _locked_period(period)
     if period.status != PeriodStatus.LOCKED:

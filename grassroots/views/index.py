@@ -13,6 +13,8 @@ from grassroots.forms.duties import ScoreForm
 from grassroots.models import Domain, PeriodStatus, RuleKind
 from grassroots.services.index import (
     ACTION_LABELS,
+    CORRECTOR_ROLES,
+    SCORER_ROLES,
     TRANSITIONS,
     available_actions,
     period_step,
@@ -108,9 +110,7 @@ def unit_score(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     unit = selectors.unit_for(request.user, pk)
     lines, total = selectors.score_lines(request.user, period, unit)
     user = request.user
-    can_score = period.status == PeriodStatus.REVIEW and user.has_role(
-        "dispatcher", "admin", "county_staff"
-    )
+    can_score = period.status == PeriodStatus.REVIEW and user.has_role(*SCORER_ROLES)
     can_correct = period.status == PeriodStatus.LOCKED and selectors.can_edit_units(user)
     return render(
         request,
@@ -132,6 +132,9 @@ def unit_score(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 def unit_score_save(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     period = selectors.period_by_key(key)
     unit = selectors.unit_for(request.user, pk)
+    roles = CORRECTOR_ROLES if period.status == PeriodStatus.LOCKED else SCORER_ROLES
+    if not request.user.has_role(*roles):
+        raise PermissionDenied
     form = ScoreForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from grassroots.services.index import (
 )
 from grassroots.views._common import require_units
 from portal.exceptions import Conflict
+
+RANKING_PAGE = 50
 
 
 @login_required
@@ -45,10 +48,13 @@ def index_ranking(request: HttpRequest) -> HttpResponse:
         if period
         else []
     )
+    # The page shows a page of rows (the API gives them all).
+    page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "grassroots/index/ranking.html",
         {
+            "page": page,
             "periods": periods,
             "period": period,
             "domains": Domain.choices,

@@ -22,7 +22,7 @@ from grassroots.api.serializers import (
     UnitFilterParamsSerializer,
     UnitRowSerializer,
 )
-from grassroots.models import Domain
+from grassroots.models import Domain, Unit
 from grassroots.services.index import (
     CORRECTOR_ROLES,
     SCORER_ROLES,
@@ -57,6 +57,9 @@ class UnitViewSet(viewsets.GenericViewSet):
     pagination_class = KeysFirstPagination
     serializer_class = UnitRowSerializer
     lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return Unit.objects.visible_to(self.request.user)
 
     @extend_schema(
         summary="Units in the caller's scope matching the filters",

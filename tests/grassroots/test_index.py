@@ -93,6 +93,14 @@ def test_typical_cases_read_through_the_registry(units, make_period, people, mon
     period = make_period()
     period_compute(period=period, actor=people["dispatcher"], today=TODAY)
     assert total(period, units["own"]) == Decimal("0.00")  # no provider: 0
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(people["county"])
+    page = client.get(reverse("grassroots:unit-score", args=["2023", units["own"].pk]))
+    assert page.status_code == 200
+    assert "<strong>0.00</strong>" in page.text  # a zero is a score, not "—"
     monkeypatch.setattr(registry, "_metrics", dict(registry._metrics))
     registry.register_metric(
         "grassroots.typical_case_count",

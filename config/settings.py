@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "xiangxian",
     "alliances",
     "nonparty",
+    "grassroots",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -233,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
     "nonparty-talk-reminders": {
         "task": "nonparty.tasks.send_talk_reminders",
         "schedule": crontab(hour=9, minute=15),
+    },
+    # Grassroots units' overdue duties: the person in charge once per item and period.
+    "grassroots-duty-reminders": {
+        "task": "grassroots.tasks.send_duty_reminders",
+        "schedule": crontab(hour=9, minute=30),
     },
     # Villages' figures not in by the period's deadline: the reporter once, later the county.
     "alliances-report-reminders": {

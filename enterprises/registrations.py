@@ -164,3 +164,20 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("enterprises", _seed, after=("portal",))
+
+
+# The appeals a region's enterprises had closed on time, for the grassroots index (read there
+# through the registry, never by importing this app).
+def _appeals_closed_on_time(**scope) -> int:
+    from enterprises.selectors.metrics import appeals_closed_on_time
+
+    return appeals_closed_on_time(**scope)
+
+
+def _appeals_closed_url(**scope) -> str:
+    from enterprises.selectors.metrics import appeals_closed_url
+
+    return appeals_closed_url(**scope)
+
+
+registry.register_metric("appeals_closed_on_time", _appeals_closed_on_time, url=_appeals_closed_url)

@@ -295,3 +295,37 @@ def seeders() -> list[Seeder]:
         placed.append(ready)
         pending.remove(ready)
     return [_seeders[name] for name in placed]
+
+
+# --- Metrics one app reads from another -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricProvider:
+    value: Callable[..., int | float]
+    url: Callable[..., str] | None = None
+
+
+_metrics: dict[str, MetricProvider] = {}
+
+
+def register_metric(
+    name: str, value: Callable[..., int | float], *, url: Callable[..., str] | None = None
+) -> None:
+    """An app offers a number other apps may read without importing it (e.g. the appeals of a
+    region closed on time, for the grassroots index). ``value(**scope)`` and ``url(**scope)``
+    take keyword arguments the reading app documents (``region_code``, ``start``, ``end``…)
+    and ignore those they do not need."""
+    _metrics[name] = MetricProvider(value=value, url=url)
+
+
+def metric_value(name: str, **scope) -> int | float:
+    """The metric's value for ``scope``; 0 when no app provides it."""
+    provider = _metrics.get(name)
+    return provider.value(**scope) if provider else 0
+
+
+def metric_url(name: str, **scope) -> str:
+    """Where the records behind the metric are listed; "" when no app says."""
+    provider = _metrics.get(name)
+    return provider.url(**scope) if provider and provider.url else ""

@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     # A cadre of the united-front office linked to non-party people (联络干部): their scope is
     # the people linked to them, which the app that keeps the links states (no grant scope).
     LIAISON = "liaison", _("Liaison cadre (联络干部)")
+    # The person in charge of a grassroots unit (基层单位负责人): logs in only for the unit's
+    # duty records; the scope is the units naming them in charge, which the app states.
+    UNIT_LEAD = "unit_lead", _("Grassroots unit lead (基层单位负责人)")
 
 
 # Roles that belong to a government department and must name it.

@@ -30,6 +30,7 @@ from tests.security.world import (
     AL_READERS,
     DEPARTMENT,
     ENTREPRENEURS,
+    GR_READERS,
     NP_READERS,
     PEOPLE,
     REGISTRY,
@@ -62,6 +63,8 @@ AL_COUNTY = frozenset({"county"})
 AL_CORRECTORS = AL_OFFICE | AL_REPORTER
 # Whoever has an import kind: the registry's editors, and village reporters (their figures).
 IMPORTERS = XX_EDITORS | AL_REPORTER
+# Grassroots: the office and county staff record duties and score (leaders read only).
+GR_WRITERS = XX_OFFICE | {"county"}
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -169,6 +172,15 @@ PAGES: dict[str, Route] = {
         why="an invitation's private link needs no sign-in",
     ),
     # The non-party archive: the office edits, leaders read, county staff read their county's
+    "grassroots:list": Route(get=GR_READERS),
+    "grassroots:unit-detail": Route(get=GR_READERS, kind="gr_unit"),
+    "grassroots:record-add": Route(get=GR_WRITERS, post=GR_WRITERS, kind="gr_unit"),
+    "grassroots:index": Route(get=GR_READERS),
+    "grassroots:periods": Route(get=GR_READERS),
+    "grassroots:period": Route(get=GR_READERS, kind="gr_period"),
+    "grassroots:period-action": Route(post=XX_OFFICE, kind="gr_period_action", ok={"POST": {302}}),
+    "grassroots:unit-score": Route(get=GR_READERS, kind="gr_unit_score"),
+    "grassroots:unit-score-save": Route(post=GR_WRITERS, kind="gr_unit_score", ok={"POST": {302}}),
     # people, the liaison cadre their own people (recording their growth and talks).
     "nonparty:list": Route(get=NP_READERS),
     "nonparty:create": Route(get=XX_OFFICE, post=XX_OFFICE),
@@ -364,6 +376,15 @@ API: dict[str, Route] = {
     "api:alliance-detail": api(get=AL_READERS, kind="alliance"),
     "api:alliance-coverage": api(get=AL_READERS),
     # The non-party archive: an empty body is 400 for the office; the rest read only.
+    "api:grassroots-unit-list": api(get=GR_READERS),
+    "api:grassroots-unit-detail": api(get=GR_READERS, kind="gr_unit"),
+    "api:grassroots-index": api(get=GR_READERS, query={"period": "2023"}),
+    "api:grassroots-periods": api(get=GR_READERS),
+    "api:grassroots-period-action": api(
+        post=XX_OFFICE, kind="gr_period_action", ok={"POST": {200}}
+    ),
+    "api:grassroots-period-score": api(post=GR_WRITERS, kind="gr_period", ok={"POST": {400}}),
+    "api:grassroots-period-correct": api(post=XX_OFFICE, kind="gr_period", ok={"POST": {400}}),
     "api:nonparty-person-list": api(get=NP_READERS, post=XX_OFFICE, ok={"POST": {400}}),
     "api:nonparty-person-detail": api(get=NP_READERS, kind="np_person"),
     "api:nonparty-batch-list": api(get=NP_READERS),

@@ -71,6 +71,9 @@ NP_READERS = REGISTRY | {"liaison"}
 # The city association's report: the office, leaders and the president's cadre (not the county:
 # a county's staff read their county's association, not the city's).
 NP_OFFICE = STAFF | {"liaison"}
+# Grassroots units: the office and leaders city-wide, county staff their county's (a unit's
+# lead, not in PEOPLE, is tried in tests/grassroots/test_units.py).
+GR_READERS = STAFF | {"county"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -601,6 +604,45 @@ def build_world(clock) -> World:
         actor=dispatcher, association=np_kecheng, year=2025, data={"text": "mk-np-kc-report"}
     )
 
+    # Grassroots units (基层统战): a township of 江山 (its county staff see it) and a park of 柯城
+    # (the office only), a 2023 period computed from a township scheme (draft: the office may
+    # send it to review).
+    from grassroots.models import DutyItem as GrDutyItem
+    from grassroots.models import DutyList as GrDutyList
+    from grassroots.models import IndexScheme as GrScheme
+    from grassroots.models import Indicator as GrIndicator
+    from grassroots.models import Period as GrPeriod
+    from grassroots.models import Unit as GrUnit
+    from grassroots.services.index import period_compute
+
+    gr_own = GrUnit.objects.create(
+        domain="township", name="mk-gr-jiangshan 双塔街道", region=person_hometown
+    )
+    gr_elsewhere = GrUnit.objects.create(
+        domain="township",
+        name="mk-gr-kecheng 府山街道",
+        region=Region.objects.get(code="330802000000"),
+    )
+    gr_list = GrDutyList.objects.create(domain="township", name="清单", year=2023)
+    GrDutyItem.objects.create(duty_list=gr_list, title="例会", frequency="monthly")
+    gr_scheme = GrScheme.objects.create(year=2023, domain="township")
+    GrIndicator.objects.create(
+        scheme=gr_scheme,
+        code="duty",
+        name="履职率",
+        weight=1,
+        rule="computed",
+        metric="duty_on_time_share",
+    )
+    gr_period = GrPeriod.objects.create(
+        key="2023",
+        kind="year",
+        year=2023,
+        starts_on=_dt.date(2023, 1, 1),
+        ends_on=_dt.date(2023, 12, 31),
+    )
+    period_compute(period=gr_period, actor=None)
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -771,6 +813,20 @@ def build_world(clock) -> World:
             Obj("a member's review token", {"token": np_issued[0].token}, frozenset(PEOPLE)),
             Obj("a token that is no one's", {"token": "no-such-token"}, frozenset()),
         ],
+        "gr_unit": [
+            Obj("a unit of 江山", {"pk": gr_own.pk}, GR_READERS),
+            Obj("a unit of another county", {"pk": gr_elsewhere.pk}, STAFF),
+        ],
+        "gr_period": [Obj("an index period", {"key": gr_period.key}, GR_READERS)],
+        "gr_period_action": [
+            Obj("send the period to review", {"key": gr_period.key, "action": "review"}, GR_READERS)
+        ],
+        "gr_unit_score": [
+            Obj("the scores of a unit of 江山", {"key": "2023", "pk": gr_own.pk}, GR_READERS),
+            Obj(
+                "the scores of another county's unit", {"key": "2023", "pk": gr_elsewhere.pk}, STAFF
+            ),
+        ],
         "al_report": [
             Obj("the reporter's own village's report", {"pk": al_report_own.pk}, AL_SEEN),
             Obj("a report of another county's village", {"pk": al_report_other.pk}, STAFF),
@@ -796,6 +852,8 @@ def build_world(clock) -> World:
         "mk-import-own": {"dispatcher"},
         "mk-import-cell": {"dispatcher"},
         "mk-import-admin": {"admin"},
+        "mk-gr-jiangshan": GR_READERS,
+        "mk-gr-kecheng": STAFF,
         "mk-ent-a": sees_a | {"pending"},  # the applicant named the enterprise himself
         # B's approved light-up day is public: whoever sees it sees B's name.
         "mk-ent-b": STAFF | DEPARTMENT | {"county"},

@@ -1,0 +1,1 @@
+"""Writes of the grassroots app: each a function under ``transaction.atomic``."""

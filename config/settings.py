@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alliances.tasks.send_report_reminders",
         "schedule": 60 * 60,
     },
+    # Overdue follow-up items of leaders' supervision visits: their owner, once.
+    "grassroots-followup-reminders": {
+        "task": "grassroots.tasks.send_followup_reminders",
+        "schedule": crontab(hour=8, minute=45),
+    },
     # The delivery outbox's catch-up: what the broker or a dead worker left behind.
     "requeue-deliveries": {
         "task": "portal.tasks.requeue_deliveries",

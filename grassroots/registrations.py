@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.models import READER_ROLES
 from portal import registry
 from portal.models import Role
-from portal.registry import NavItem
+from portal.registry import HomePanel, NavItem
 
 registry.register_urls("grassroots.urls")
 registry.register_api("grassroots.api.urls")
@@ -46,3 +46,55 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("grassroots", _seed, after=("portal",))
+
+
+# --- Supervision visits and typical cases -------------------------------------------------------
+
+registry.register_notification_kind(
+    "grassroots", "followup_overdue", label=_("Overdue follow-up item of a visit")
+)
+registry.register_menu(
+    NavItem(
+        _("Supervision visits"),
+        "grassroots:visit-list",
+        "clipboard-check",
+        (Role.LEADER,),
+        order=265,
+    ),
+    NavItem(
+        _("Typical cases"),
+        "grassroots:case-list",
+        "journal-richtext",
+        tuple(role for role in Role.values if role != Role.ENTREPRENEUR),
+        order=270,
+        more=True,
+    ),
+)
+
+
+def _visits_home(user) -> dict:
+    from grassroots.selectors.visits import home_context
+
+    return home_context(user)
+
+
+# The leader's and the office's home: the counties no leader has visited this ISO week.
+registry.register_home_panel(
+    HomePanel(
+        template="grassroots/visits/home_panel.html",
+        roles=(Role.LEADER, Role.DISPATCHER, Role.ADMIN),
+        order=150,
+        context=_visits_home,
+    )
+)
+
+
+def _seed_visits(context: dict) -> dict:
+    from grassroots.demo_visits import seed
+
+    return seed(context)
+
+
+registry.register_seeder(
+    "grassroots_visits", _seed_visits, after=("grassroots", "xiangxian", "nonparty")
+)

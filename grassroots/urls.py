@@ -2,12 +2,30 @@
 
 from django.urls import include, path
 
-from grassroots.views import units
+from grassroots.views import cases, units, visits
 
 # /grassroots/… (namespace "grassroots")
 patterns = [
     path("", units.unit_list, name="list"),
     path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
+]
+patterns += [
+    path("visits/", visits.visit_list, name="visit-list"),
+    path("visits/new/", visits.visit_new, name="visit-new"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/edit/", visits.visit_edit, name="visit-edit"),
+    path("follow-ups/<int:pk>/close/", visits.follow_up_close, name="follow-up-close"),
+    path("ties/", visits.ties, name="ties"),
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/new/", cases.case_new, name="case-new"),
+    path("cases/<int:pk>/", cases.case_detail, name="case-detail"),
+    path("cases/<int:pk>/edit/", cases.case_edit, name="case-edit"),
+    path(
+        "cases/<int:pk>/<str:action>/",
+        cases.case_action,
+        name="case-action",
+    ),
+    path("cases/<int:pk>/photos/<int:photo_pk>/", cases.case_photo, name="case-photo"),
 ]
 
 urlpatterns = [path("grassroots/", include((patterns, "grassroots")))]

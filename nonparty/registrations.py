@@ -35,3 +35,24 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("nonparty", _seed, after=("portal",))
+
+
+# Other apps (a grassroots typical case) name a non-party person as ("nonparty.person", id).
+def _reference_labels(ids) -> dict[int, str]:
+    from nonparty.selectors.people import reference_labels
+
+    return reference_labels(ids)
+
+
+def _reference_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("nonparty:detail", args=[pk])
+
+
+registry.register_reference(
+    "nonparty.person",
+    label=_("Non-party person"),
+    labels=_reference_labels,
+    url=_reference_url,
+)

@@ -295,3 +295,41 @@ def seeders() -> list[Seeder]:
         placed.append(ready)
         pending.remove(ready)
     return [_seeders[name] for name in placed]
+
+
+# --- References to another app's records --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceKind:
+    """Records of one kind that other apps may name by id (a typical case naming a xiangxian):
+    ``labels(ids)`` returns ``{id: label}`` for the ids that exist (any others are unknown),
+    ``url(id)`` the record's page (scoped there as always)."""
+
+    kind: str
+    label: Any
+    labels: Callable[[Iterable[int]], dict[int, str]]
+    url: Callable[[int], str]
+
+
+_reference_kinds: dict[str, ReferenceKind] = {}
+
+
+def register_reference(
+    kind: str,
+    *,
+    label: Any,
+    labels: Callable[[Iterable[int]], dict[int, str]],
+    url: Callable[[int], str],
+) -> None:
+    """Let other apps refer to records of ``kind`` (``"<app>.<model>"``) by id, without
+    importing the app that keeps them."""
+    _reference_kinds[kind] = ReferenceKind(kind=kind, label=label, labels=labels, url=url)
+
+
+def reference_kind(kind: str) -> ReferenceKind | None:
+    return _reference_kinds.get(kind)
+
+
+def reference_kinds() -> list[ReferenceKind]:
+    return list(_reference_kinds.values())

@@ -14,7 +14,7 @@ from grassroots.models.units import county_of
 from portal import registry
 from portal.exceptions import Conflict
 from portal.files import ALLOWED, IMAGE_TYPES, check_uploads, store_upload
-from portal.models import Role, User
+from portal.models import AuditLog, Role, User
 from portal.services.audit import audit_record
 
 PHOTO_TYPES = {ext: mime for ext, mime in ALLOWED.items() if mime in IMAGE_TYPES}
@@ -171,7 +171,7 @@ def case_create(*, actor: User, data: dict, photos=()) -> TypicalCase:
     related = {key: cleaned.pop(key) for key in ("units", "references")}
     case = TypicalCase.objects.create(created_by=actor, **cleaned)
     _save_related(case, {**cleaned, **related}, photos, actor)
-    audit_record(actor=actor, action="grassroots.case_create", target=case)
+    audit_record(actor=actor, action=AuditLog.Action.CREATE, note="case_create", target=case)
     return case
 
 
@@ -192,7 +192,7 @@ def case_update(
     locked.version += 1
     locked.save()
     _save_related(locked, {**cleaned, **related}, photos, actor)
-    audit_record(actor=actor, action="grassroots.case_update", target=locked)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, note="case_update", target=locked)
     return locked
 
 
@@ -219,5 +219,5 @@ def case_step(*, actor: User, case: TypicalCase, step: str) -> TypicalCase:
         locked.published_at, locked.published_by = now, actor
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action=f"grassroots.case_{found.name}", target=locked)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, note=found.name, target=locked)
     return locked

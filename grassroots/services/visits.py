@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.models import VISIT_OFFICE, VISIT_RECORDERS, FollowUp, LeaderTie, Unit, Visit
 from portal.exceptions import Conflict
-from portal.models import Region, Role, User
+from portal.models import AuditLog, Region, Role, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notify_many
 from portal.workdays import add_working_days
@@ -58,7 +58,7 @@ def tie_set(*, actor: User, leader: User, county: Region, starts_on: date) -> Le
         current.ends_on = starts_on - timedelta(days=1)
         current.save(update_fields=["ends_on"])
     tie = LeaderTie.objects.create(leader=leader, county=county, starts_on=starts_on)
-    audit_record(actor=actor, action="grassroots.tie_set", target=tie)
+    audit_record(actor=actor, action=AuditLog.Action.CREATE, note="tie_set", target=tie)
     return tie
 
 
@@ -72,7 +72,7 @@ def tie_end(*, actor: User, tie: LeaderTie, ends_on: date) -> LeaderTie:
         raise ValidationError({"ends_on": _("A tie cannot end before it starts.")})
     tie.ends_on = ends_on
     tie.save(update_fields=["ends_on"])
-    audit_record(actor=actor, action="grassroots.tie_end", target=tie)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, note="tie_end", target=tie)
     return tie
 
 
@@ -148,7 +148,7 @@ def visit_record(
     )
     visit.units.set(units)
     _add_follow_ups(visit, follow_ups)
-    audit_record(actor=actor, action="grassroots.visit_record", target=visit)
+    audit_record(actor=actor, action=AuditLog.Action.CREATE, note="visit_record", target=visit)
     return visit
 
 
@@ -182,7 +182,7 @@ def visit_update(
     locked.save()
     locked.units.set(units)
     _add_follow_ups(locked, follow_ups)
-    audit_record(actor=actor, action="grassroots.visit_update", target=locked)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, note="visit_update", target=locked)
     return locked
 
 
@@ -208,7 +208,7 @@ def follow_up_close(*, actor: User, item: FollowUp, note: str) -> FollowUp:
         raise Conflict(_("This follow-up item is already closed."))
     locked.closed_at, locked.closed_by, locked.close_note = timezone.now(), actor, note.strip()
     locked.save(update_fields=["closed_at", "closed_by", "close_note"])
-    audit_record(actor=actor, action="grassroots.follow_up_close", target=locked)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, note="follow_up_close", target=locked)
     return locked
 
 

@@ -58,8 +58,9 @@ registry.register_menu(
         _("Supervision visits"),
         "grassroots:visit-list",
         "clipboard-check",
-        (Role.LEADER,),
+        (Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.COUNTY_STAFF),
         order=265,
+        more=True,
     ),
     NavItem(
         _("Typical cases"),

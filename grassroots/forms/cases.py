@@ -79,13 +79,17 @@ class CaseForm(forms.Form):
     photos = MultiplePhotoField()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, region_choices=None, **kwargs):
+    def __init__(self, *args, user, region_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = (
             region_choices if region_choices is not None else counties()
         )
+        # Only the units the author may see (county staff: their county's).
         self.fields["units"].queryset = (
-            Unit.objects.active().select_related("county").order_by("county__code", "name")
+            Unit.objects.visible_to(user)
+            .active()
+            .select_related("county")
+            .order_by("county__code", "name")
         )
         self.fields["units"].label_from_instance = lambda unit: f"{unit.county.name} · {unit}"
         kinds = ", ".join(f"{kind} ({label})" for kind, label in reference_choices())

@@ -64,7 +64,7 @@ class VisitForm(forms.Form):
         label=_("Units visited"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     findings = forms.CharField(
         label=_("Findings"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from grassroots.models import CASE_READERS, CasePhoto, CaseStatus, TypicalCase, Unit
+from grassroots.models import CASE_READERS, CasePhoto, CaseStatus, TypicalCase
 from portal import registry
 from portal.models import User
 
@@ -94,10 +94,6 @@ def people_of(case: TypicalCase) -> list[dict]:
 
 def reference_choices() -> list[tuple[str, str]]:
     return [(kind.kind, str(kind.label)) for kind in registry.reference_kinds()]
-
-
-def units_for_cases(user: User) -> QuerySet[Unit]:
-    return Unit.objects.active().select_related("county").order_by("county__code", "name")
 
 
 def published_case_count(unit_ids, start: date, end: date) -> dict[int, int]:

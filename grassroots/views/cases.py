@@ -103,6 +103,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseForm(
         request.POST or None,
         request.FILES or None,
+        user=request.user,
         region_choices=_region_choices(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -135,6 +136,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         initial=initial,
+        user=request.user,
         region_choices=_region_choices(request.user),
     )
     if request.method == "POST" and form.is_valid() and _save(request, form, case) is not None:

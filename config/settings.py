@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "enterprises.models.appeals.Status",
         "AllianceStatusEnum": "alliances.models.alliances.ALLIANCE_STATUSES",
         "VillageReportStatusEnum": "alliances.models.reports.ReportStatus",
+        "TypicalCaseStatusEnum": "grassroots.models.cases.CaseStatus",
     },
 }
 

@@ -114,6 +114,8 @@ class CaseInputSerializer(serializers.Serializer):
 class CaseViewSet(viewsets.GenericViewSet):
     """Typical cases (典型案例): published ones for every staff role, drafts for their county."""
 
+    queryset = TypicalCase.objects.none()
+
     pagination_class = KeysFirstPagination
     serializer_class = CaseRowSerializer
     lookup_value_regex = r"[0-9]+"

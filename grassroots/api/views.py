@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from grassroots import selectors
 from grassroots.api.serializers import UnitFilterParamsSerializer, UnitRowSerializer
-from grassroots.models import Domain
+from grassroots.models import Domain, Unit
 from portal.api.pagination import KeysFirstPagination
 from portal.api.serializers import ApiErrorSerializer
 
@@ -35,6 +35,8 @@ UNIT_FILTERS = [
 
 class UnitViewSet(viewsets.GenericViewSet):
     """Grassroots units (基层单位) in the caller's scope."""
+
+    queryset = Unit.objects.none()
 
     pagination_class = KeysFirstPagination
     serializer_class = UnitRowSerializer

@@ -110,6 +110,8 @@ class CloseInputSerializer(serializers.Serializer):
 class VisitViewSet(viewsets.GenericViewSet):
     """Leaders' supervision visits (督导) in the caller's scope."""
 
+    queryset = Visit.objects.none()
+
     pagination_class = KeysFirstPagination
     serializer_class = VisitSerializer
     lookup_value_regex = r"[0-9]+"
@@ -171,6 +173,8 @@ class VisitViewSet(viewsets.GenericViewSet):
 
 class FollowUpViewSet(viewsets.GenericViewSet):
     """Follow-up items of visits."""
+
+    queryset = FollowUp.objects.none()
 
     serializer_class = FollowUpSerializer
     lookup_value_regex = r"[0-9]+"

@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alliances.tasks.send_report_reminders",
         "schedule": 60 * 60,
     },
+    # Overdue follow-up items of leaders' supervision visits: their owner, once.
+    "grassroots-followup-reminders": {
+        "task": "grassroots.tasks.send_followup_reminders",
+        "schedule": crontab(hour=8, minute=45),
+    },
     # The delivery outbox's catch-up: what the broker or a dead worker left behind.
     "requeue-deliveries": {
         "task": "portal.tasks.requeue_deliveries",
@@ -391,6 +396,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "enterprises.models.appeals.Status",
         "AllianceStatusEnum": "alliances.models.alliances.ALLIANCE_STATUSES",
         "VillageReportStatusEnum": "alliances.models.reports.ReportStatus",
+        "TypicalCaseStatusEnum": "grassroots.models.cases.CaseStatus",
     },
 }
 

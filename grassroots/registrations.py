@@ -70,3 +70,75 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("grassroots", _seed, after=("portal",))
+
+
+# --- Supervision visits and typical cases -------------------------------------------------------
+
+registry.register_notification_kind(
+    "grassroots", "followup_overdue", label=_("Overdue follow-up item of a visit")
+)
+registry.register_menu(
+    NavItem(
+        _("Supervision visits"),
+        "grassroots:visit-list",
+        "clipboard-check",
+        (Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.COUNTY_STAFF),
+        order=265,
+        more=True,
+    ),
+    NavItem(
+        _("Typical cases"),
+        "grassroots:case-list",
+        "journal-richtext",
+        tuple(role for role in Role.values if role != Role.ENTREPRENEUR),
+        order=270,
+        more=True,
+    ),
+)
+
+
+def _visits_home(user) -> dict:
+    from grassroots.selectors.visits import home_context
+
+    return home_context(user)
+
+
+# The leader's and the office's home: the counties no leader has visited this ISO week.
+registry.register_home_panel(
+    HomePanel(
+        template="grassroots/visits/home_panel.html",
+        roles=(Role.LEADER, Role.DISPATCHER, Role.ADMIN),
+        order=150,
+        context=_visits_home,
+    )
+)
+
+
+def _seed_visits(context: dict) -> dict:
+    from grassroots.demo_visits import seed
+
+    return seed(context)
+
+
+registry.register_seeder(
+    "grassroots_visits", _seed_visits, after=("grassroots", "xiangxian", "nonparty")
+)
+
+
+# The index's typical-case indicator reads the cases this app publishes, through the same
+# metric hook other apps use (the index does not know where the number comes from).
+def _typical_case_count(*, unit_id: int, start, end, **_scope) -> int:
+    from grassroots.selectors.cases import published_case_count
+
+    return published_case_count([unit_id], start, end).get(unit_id, 0)
+
+
+def _typical_case_url(**_scope) -> str:
+    from django.urls import reverse
+
+    return reverse("grassroots:case-list") + "?status=published"
+
+
+registry.register_metric(
+    "grassroots.typical_case_count", _typical_case_count, url=_typical_case_url
+)

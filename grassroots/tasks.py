@@ -9,3 +9,11 @@ def send_duty_reminders() -> int:
     from grassroots.services.duties import send_duty_reminders as send
 
     return send()
+
+
+@shared_task
+def send_followup_reminders() -> int:
+    """Overdue follow-up items of supervision visits: their owners, each once (beat, daily)."""
+    from grassroots.services.visits import followup_reminders_sweep
+
+    return followup_reminders_sweep()

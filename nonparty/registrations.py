@@ -44,3 +44,24 @@ registry.register_seeder("nonparty", _seed, after=("portal",))
 
 # The people list as an export kind (nonparty.people).
 import nonparty.exports  # noqa: E402, F401
+
+
+# Other apps (a grassroots typical case) name a non-party person as ("nonparty.person", id).
+def _reference_labels(ids) -> dict[int, str]:
+    from nonparty.selectors.people import reference_labels
+
+    return reference_labels(ids)
+
+
+def _reference_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("nonparty:detail", args=[pk])
+
+
+registry.register_reference(
+    "nonparty.person",
+    label=_("Non-party person"),
+    labels=_reference_labels,
+    url=_reference_url,
+)

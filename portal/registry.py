@@ -329,3 +329,41 @@ def metric_url(name: str, **scope) -> str:
     """Where the records behind the metric are listed; "" when no app says."""
     provider = _metrics.get(name)
     return provider.url(**scope) if provider and provider.url else ""
+
+
+# --- References to another app's records --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceKind:
+    """Records of one kind that other apps may name by id (a typical case naming a xiangxian):
+    ``labels(ids)`` returns ``{id: label}`` for the ids that exist (any others are unknown),
+    ``url(id)`` the record's page (scoped there as always)."""
+
+    kind: str
+    label: Any
+    labels: Callable[[Iterable[int]], dict[int, str]]
+    url: Callable[[int], str]
+
+
+_reference_kinds: dict[str, ReferenceKind] = {}
+
+
+def register_reference(
+    kind: str,
+    *,
+    label: Any,
+    labels: Callable[[Iterable[int]], dict[int, str]],
+    url: Callable[[int], str],
+) -> None:
+    """Let other apps refer to records of ``kind`` (``"<app>.<model>"``) by id, without
+    importing the app that keeps them."""
+    _reference_kinds[kind] = ReferenceKind(kind=kind, label=label, labels=labels, url=url)
+
+
+def reference_kind(kind: str) -> ReferenceKind | None:
+    return _reference_kinds.get(kind)
+
+
+def reference_kinds() -> list[ReferenceKind]:
+    return list(_reference_kinds.values())

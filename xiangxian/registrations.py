@@ -47,3 +47,21 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("xiangxian", _seed, after=("portal",))
+
+
+# Other apps (a grassroots typical case) name a xiangxian as ("xiangxian.person", id).
+def _reference_labels(ids) -> dict[int, str]:
+    from xiangxian.selectors.people import reference_labels
+
+    return reference_labels(ids)
+
+
+def _reference_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("xiangxian:detail", args=[pk])
+
+
+registry.register_reference(
+    "xiangxian.person", label=_("Xiangxian"), labels=_reference_labels, url=_reference_url
+)

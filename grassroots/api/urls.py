@@ -33,3 +33,13 @@ urlpatterns = [
         name="grassroots-period-action",
     ),
 ]
+
+# Supervision visits and the typical-case library.
+from grassroots.api.cases import CaseViewSet  # noqa: E402
+from grassroots.api.visits import FollowUpViewSet, VisitViewSet  # noqa: E402
+
+routes += [
+    ("grassroots/visits", VisitViewSet, "grassroots-visit"),
+    ("grassroots/follow-ups", FollowUpViewSet, "grassroots-follow-up"),
+    ("grassroots/cases", CaseViewSet, "grassroots-case"),
+]

@@ -54,6 +54,8 @@ UNIT_FILTERS = [
 class UnitViewSet(viewsets.GenericViewSet):
     """Grassroots units (基层单位) in the caller's scope."""
 
+    queryset = Unit.objects.none()
+
     pagination_class = KeysFirstPagination
     serializer_class = UnitRowSerializer
     lookup_value_regex = r"[0-9]+"

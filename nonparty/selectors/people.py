@@ -249,3 +249,9 @@ def batch_for(user: User, pk) -> Batch:
 
 def batch_people(user: User, batch: Batch) -> QuerySet[Person]:
     return people_for(user, Filters(batch=batch))
+
+
+def reference_labels(ids) -> dict[int, str]:
+    """Names of the people among ``ids``, for another app that names a non-party person by
+    id (``portal.registry.register_reference``); an unknown id is left out."""
+    return dict(Person.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

@@ -30,6 +30,7 @@ from tests.security.world import (
     AL_READERS,
     DEPARTMENT,
     ENTREPRENEURS,
+    GR_CASE_READERS,
     GR_READERS,
     NP_READERS,
     PEOPLE,
@@ -65,6 +66,10 @@ AL_CORRECTORS = AL_OFFICE | AL_REPORTER
 IMPORTERS = XX_EDITORS | AL_REPORTER
 # Grassroots: the office and county staff record duties and score (leaders read only).
 GR_WRITERS = XX_OFFICE | {"county"}
+
+# Grassroots: the office ties leaders to counties; county staff and the office draft cases.
+GR_OFFICE = frozenset({"dispatcher", "admin"})
+GR_DRAFTERS = GR_OFFICE | {"county"}
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -251,6 +256,27 @@ PAGES: dict[str, Route] = {
         ok={"POST": {400}},
         why="a member's review link needs no sign-in",
     ),
+    # Grassroots: units, leaders' supervision visits and the typical-case library.
+    "grassroots:visit-list": Route(get=GR_READERS),
+    # Leaders and the office record visits; an empty POST shows the county's choice again.
+    "grassroots:visit-new": Route(get=STAFF, post=STAFF, ok={"POST": {200}}),
+    "grassroots:visit-detail": Route(get=GR_READERS, kind="gr_visit"),
+    # The world's visits are the leader's own: leader and office edit, county staff read.
+    "grassroots:visit-edit": Route(get=STAFF, post=STAFF, kind="gr_visit", ok={"POST": {200}}),
+    "grassroots:follow-up-close": Route(post=GR_READERS, kind="gr_follow_up", ok={"POST": {302}}),
+    "grassroots:ties": Route(get=STAFF, post=GR_OFFICE, ok={"POST": {200}}),
+    "grassroots:case-list": Route(get=GR_CASE_READERS),
+    "grassroots:case-new": Route(get=GR_DRAFTERS, post=GR_DRAFTERS, ok={"POST": {200}}),
+    "grassroots:case-detail": Route(get=GR_CASE_READERS, kind="gr_case"),
+    "grassroots:case-edit": Route(
+        get=GR_DRAFTERS, post=GR_DRAFTERS, kind="gr_case_draft", ok={"POST": {200}}
+    ),
+    # Whether the role may take the step is the transition table's business (403), the
+    # status's a message (302); the scope is this test's.
+    "grassroots:case-action": Route(
+        post=GR_CASE_READERS, kind="gr_case_action", ok={"POST": {302, 403}}
+    ),
+    "grassroots:case-photo": Route(get=GR_CASE_READERS, kind="gr_case_photo"),
     "exports:list": Route(get=SIGNED_IN),
     "exports:job": Route(get=SIGNED_IN, kind="export_job"),
     "exports:job-progress": Route(get=SIGNED_IN, kind="export_job"),
@@ -400,6 +426,17 @@ API: dict[str, Route] = {
     ),
     "api:nonparty-evaluation-review": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {200}}),
     "api:nonparty-evaluation-return": api(post=XX_OFFICE, kind="np_evaluation", ok={"POST": {400}}),
+    "api:grassroots-visit-list": api(get=GR_READERS, post=STAFF, ok={"POST": {400}}),
+    "api:grassroots-visit-detail": api(get=GR_READERS, kind="gr_visit"),
+    "api:grassroots-follow-up-close": api(post=GR_READERS, kind="gr_follow_up", ok={"POST": {400}}),
+    "api:grassroots-case-list": api(get=GR_CASE_READERS, post=GR_DRAFTERS, ok={"POST": {400}}),
+    "api:grassroots-case-detail": api(get=GR_CASE_READERS, kind="gr_case"),
+    "api:grassroots-case-recommend": api(
+        post=GR_CASE_READERS, kind="gr_case", ok={"POST": {200, 403, 409}}
+    ),
+    "api:grassroots-case-publish": api(
+        post=GR_CASE_READERS, kind="gr_case", ok={"POST": {200, 403, 409}}
+    ),
 }
 # Each step of the loop on an appeal in scope: 400 (empty body), 403 (not this role's step) or
 # 409 (not now); out of scope 404 (``expected``).

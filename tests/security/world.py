@@ -74,6 +74,9 @@ NP_OFFICE = STAFF | {"liaison"}
 # Grassroots units: the office and leaders city-wide, county staff their county's (a unit's
 # lead, not in PEOPLE, is tried in tests/grassroots/test_units.py).
 GR_READERS = STAFF | {"county"}
+# Supervision visits: the office and leaders city-wide, county staff their county's.
+# A published typical case: every staff role (never an entrepreneur).
+GR_CASE_READERS = SIGNED_IN - ENTREPRENEURS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -643,6 +646,51 @@ def build_world(clock) -> World:
     )
     period_compute(period=gr_period, actor=None)
 
+    # Grassroots: a unit and a visit in 江山 (county staff's), a visit to 柯城, cases.
+    from grassroots.models import Unit as GrUnit
+    from grassroots.services import cases as gr_cases
+    from grassroots.services import visits as gr_visits
+
+    gr_unit_js = GrUnit.objects.create(
+        domain="township", name="mk-gr-unit-js 双塔街道", region=person_hometown
+    )
+    gr_unit_kc = GrUnit.objects.create(
+        domain="park", name="mk-gr-unit-kc 柯城园区", region=Region.objects.get(code="330802000000")
+    )
+    gr_visit_js = gr_visits.visit_record(
+        actor=leader,
+        county=person_hometown,
+        visited_on=MONDAY,
+        findings="mk-gr-visit-js 台账齐全",
+        units=[gr_unit_js],
+        follow_ups=[gr_visits.FollowUpInput("mk-gr-fu-js 补齐备案", county, 2)],
+    )
+    gr_visit_kc = gr_visits.visit_record(
+        actor=leader,
+        county=gr_unit_kc.county,
+        visited_on=MONDAY,
+        findings="mk-gr-visit-kc 园区座谈",
+        units=[gr_unit_kc],
+        follow_ups=[gr_visits.FollowUpInput("mk-gr-fu-kc 转办诉求", dispatcher, 2)],
+    )
+    gr_case_fields = {"domain": "township", "summary": "摘要", "body": "正文"}
+    gr_case_js = gr_cases.case_create(
+        actor=county,
+        data={**gr_case_fields, "title": "mk-gr-case-js 共享食堂", "region": person_hometown},
+        photos=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+    )
+    gr_case_kc = gr_cases.case_create(
+        actor=dispatcher,
+        data={**gr_case_fields, "title": "mk-gr-case-kc 服务圈", "region": gr_unit_kc.county},
+    )
+    gr_case_pub = gr_cases.case_create(
+        actor=county,
+        data={**gr_case_fields, "title": "mk-gr-case-pub 服务巴士", "region": person_hometown},
+        photos=[SimpleUploadedFile("bus.png", PNG, content_type="image/png")],
+    )
+    gr_cases.case_step(actor=county, case=gr_case_pub, step="recommend")
+    gr_cases.case_step(actor=dispatcher, case=gr_case_pub, step="publish")
+
     people = {
         "entrepreneur": entrepreneur,
         "pending": pending,
@@ -843,6 +891,40 @@ def build_world(clock) -> World:
                 STAFF,
             ),
         ],
+        "gr_visit": [
+            Obj("a visit to 江山 (the leader's)", {"pk": gr_visit_js.pk}, GR_READERS),
+            Obj("a visit to 柯城", {"pk": gr_visit_kc.pk}, STAFF),
+        ],
+        "gr_follow_up": [
+            Obj("the county's item", {"pk": gr_visit_js.follow_ups.get().pk}, GR_READERS),
+            Obj("an item of 柯城's visit", {"pk": gr_visit_kc.follow_ups.get().pk}, STAFF),
+        ],
+        "gr_case": [
+            Obj("a published case", {"pk": gr_case_pub.pk}, GR_CASE_READERS),
+            Obj("a draft of 江山", {"pk": gr_case_js.pk}, GR_READERS),
+            Obj("a draft of 柯城", {"pk": gr_case_kc.pk}, STAFF),
+        ],
+        "gr_case_draft": [
+            Obj("a draft of 江山", {"pk": gr_case_js.pk}, GR_READERS),
+            Obj("a draft of 柯城", {"pk": gr_case_kc.pk}, STAFF),
+        ],
+        "gr_case_action": [
+            Obj(f"{step} a draft of 江山", {"pk": gr_case_js.pk, "action": step}, GR_READERS)
+            for step in ("recommend", "publish")
+        ]
+        + [Obj("recommend a draft of 柯城", {"pk": gr_case_kc.pk, "action": "recommend"}, STAFF)],
+        "gr_case_photo": [
+            Obj(
+                "a photo of the published case",
+                {"pk": gr_case_pub.pk, "photo_pk": gr_case_pub.photos.get().pk},
+                GR_CASE_READERS,
+            ),
+            Obj(
+                "a photo of 江山's draft",
+                {"pk": gr_case_js.pk, "photo_pk": gr_case_js.photos.get().pk},
+                GR_READERS,
+            ),
+        ],
         "notification": [
             Obj("own notification (handler)", {"id": notification_own.pk}, {"handler"}),
             Obj("someone else's notification", {"id": notification_other.pk}, frozenset()),
@@ -896,6 +978,15 @@ def build_world(clock) -> World:
         "mk-np-discipline": NP_READERS,
         "mk-np-evaluated": NP_READERS,
         "mk-np-evaluation": NP_READERS,
+        "mk-gr-unit-js": GR_READERS,
+        "mk-gr-unit-kc": STAFF,
+        "mk-gr-visit-js": GR_READERS,
+        "mk-gr-visit-kc": STAFF,
+        "mk-gr-fu-js": GR_READERS,
+        "mk-gr-fu-kc": STAFF,
+        "mk-gr-case-js": GR_READERS,
+        "mk-gr-case-kc": STAFF,
+        "mk-gr-case-pub": GR_CASE_READERS,
         # Whoever holds the guest's link reads the guest's own page (anyone, by design).
         "mk-xx-guest": frozenset(PEOPLE),
     }

@@ -192,3 +192,9 @@ def records_of(user: User, person: Xiangxian, *, limit: int = 50) -> PersonRecor
             .order_by("-made_on", "-pk")[:limit]
         ),
     )
+
+
+def reference_labels(ids) -> dict[int, str]:
+    """Names of the current records among ``ids``, for another app that names a xiangxian by
+    id (``portal.registry.register_reference``); a merged-away or unknown id is left out."""
+    return dict(Xiangxian.objects.current().filter(pk__in=list(ids)).values_list("pk", "name"))

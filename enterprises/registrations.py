@@ -164,3 +164,24 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("enterprises", _seed, after=("portal",))
+
+
+def _cockpit_history(user, periods, county):
+    from enterprises.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _cockpit_definitions():
+    from enterprises.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "enterprises",
+    _("Enterprises: appeals, dialogue sessions, light-up days"),
+    history=_cockpit_history,
+    order=10,
+    definitions=_cockpit_definitions(),
+)

@@ -35,3 +35,24 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("nonparty", _seed, after=("portal",))
+
+
+def _cockpit_history(user, periods, county):
+    from nonparty.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _definitions():
+    from nonparty.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "nonparty",
+    _("Non-party people"),
+    history=_cockpit_history,
+    order=40,
+    definitions=_definitions(),
+)

@@ -47,3 +47,24 @@ def _seed(context: dict) -> dict:
 
 
 registry.register_seeder("xiangxian", _seed, after=("portal",))
+
+
+def _cockpit_history(user, periods, county):
+    from xiangxian.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _definitions():
+    from xiangxian.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "xiangxian",
+    _("New xiangxian"),
+    history=_cockpit_history,
+    order=20,
+    definitions=_definitions(),
+)

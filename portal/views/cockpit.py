@@ -27,13 +27,15 @@ from portal.periods import PeriodError, period_from_params
 @login_required
 @require_GET
 def cockpit_page(request: HttpRequest) -> HttpResponse:
-    county_code = request.GET.get("county", "")
-    county = resolve_county(request.user, county_code)  # PermissionDenied → 403
     error = ""
+    try:
+        county = resolve_county(request.user, request.GET.get("county", ""))  # or 403
+    except LookupError as exc:
+        error, county = str(exc), None
     try:
         period = period_from_params(request.GET)
     except PeriodError as exc:
-        error = str(exc)
+        error = error or str(exc)
         period = period_from_params({})
     sections = [] if error else cockpit(request.user, period, county)
     charts = [

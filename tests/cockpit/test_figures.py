@@ -63,7 +63,12 @@ def test_each_figure_equals_its_list_and_the_apps_api(client, demo):
 
     leader = User.objects.get(username="leader")
     client.force_login(leader)
-    for query in ("?period=2023", "", "?period=2023Q3&county=330881", "?from=2023-03-01&to=2023-09-15"):
+    for query in (
+        "?period=2023",
+        "",
+        "?period=2023Q3&county=330881",
+        "?from=2023-03-01&to=2023-09-15",
+    ):
         shown = figures(client, query)
         assert set(shown) >= {"appeals.accepted", "xiangxian.people", "alliances.alliances"}
         check_lists(client, shown)
@@ -83,15 +88,15 @@ def test_each_figure_equals_its_list_and_the_apps_api(client, demo):
     assert shown["appeals.closed"]["value"] == stats["closed"]
     assert shown["appeals.closure_rate"]["value"] == round(100 * stats["closure_rate"], 1)
     assert shown["appeals.on_time_rate"]["value"] == round(100 * stats["on_time_rate"], 1)
-    assert shown["appeals.satisfaction_rate"]["value"] == round(
-        100 * stats["satisfaction_rate"], 1
-    )
+    assert shown["appeals.satisfaction_rate"]["value"] == round(100 * stats["satisfaction_rate"], 1)
     assert shown["appeals.overdue_open"]["value"] == stats["overdue_open"]
 
     # Coverage against the alliances' API on the period's end.
     coverage = client.get("/api/v1/alliances/coverage/?on=2023-12-31").json()
     assert shown["alliances.alliances"]["value"] == coverage["alliances"]
-    assert shown["alliances.ethnic_villages_covered"]["value"] == coverage["ethnic_villages_covered"]
+    assert (
+        shown["alliances.ethnic_villages_covered"]["value"] == coverage["ethnic_villages_covered"]
+    )
 
     # This year's services' value, the sessions' invited and the talks, against their pages.
     now = figures(client, "")

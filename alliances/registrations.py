@@ -73,3 +73,24 @@ registry.register_seeder("alliances_reports", _seed_reports, after=("alliances",
 
 # The villages' figures as an Excel import kind (alliances.reports).
 from alliances import imports as _imports  # noqa: E402, F401
+
+
+def _cockpit_history(user, periods, county):
+    from alliances.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _definitions():
+    from alliances.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "alliances",
+    _("Alliances (奔富联盟)"),
+    history=_cockpit_history,
+    order=30,
+    definitions=_definitions(),
+)

@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import registry
-from portal.views import accounts, files, health, notifications, pages, regions
+from portal.views import accounts, cockpit, files, health, notifications, pages, regions
 
 handler400 = "portal.views.errors.bad_request"
 handler403 = "portal.views.errors.permission_denied"
@@ -31,6 +31,7 @@ urlpatterns = [
         "notifications/read/", notifications.notification_mark_read, name="notification-mark-read"
     ),
     path("", include((portal_patterns, "portal"))),
+    path("cockpit/", cockpit.cockpit_page, name="cockpit"),
     path("departments/", pages.department_list, name="department-list"),
     path("calendar/", pages.holiday_calendar, name="calendar"),
     path("regions/", regions.region_browser, name="region-browser"),

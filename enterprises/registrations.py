@@ -181,3 +181,24 @@ def _appeals_closed_url(**scope) -> str:
 
 
 registry.register_metric("appeals_closed_on_time", _appeals_closed_on_time, url=_appeals_closed_url)
+
+
+def _cockpit_history(user, periods, county):
+    from enterprises.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _cockpit_definitions():
+    from enterprises.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "enterprises",
+    _("Enterprises: appeals, dialogue sessions, light-up days"),
+    history=_cockpit_history,
+    order=10,
+    definitions=_cockpit_definitions(),
+)

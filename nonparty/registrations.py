@@ -65,3 +65,24 @@ registry.register_reference(
     labels=_reference_labels,
     url=_reference_url,
 )
+
+
+def _cockpit_history(user, periods, county):
+    from nonparty.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _definitions():
+    from nonparty.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "nonparty",
+    _("Non-party people"),
+    history=_cockpit_history,
+    order=40,
+    definitions=_definitions(),
+)

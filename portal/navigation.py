@@ -9,6 +9,15 @@ from portal.registry import NavItem, menu, register_menu
 
 PORTAL_MENU = (
     NavItem(_("Home"), "home", "house", order=0),
+    # Under "More": the office's bars are full (one line at 1280 px).
+    NavItem(
+        _("Cockpit"),
+        "cockpit",
+        "speedometer2",
+        (Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.COUNTY_STAFF),
+        order=5,
+        more=True,
+    ),
     NavItem(_("Departments"), "department-list", "diagram-3", order=900, more=True),
     NavItem(_("Regions"), "region-browser", "geo-alt", order=910, more=True),
     NavItem(_("Holiday calendar"), "calendar", "calendar3", order=920, more=True),

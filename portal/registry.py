@@ -124,13 +124,21 @@ def home_panels(role: str) -> list[HomePanel]:
 
 @dataclass(frozen=True)
 class Figure:
-    """One headline figure of an app for the cross-app home strip."""
+    """One headline figure of an app: for the home strip, the cockpit and the yearly report.
+
+    ``key`` is ``"<section>.<name>"`` (``appeals.closed``); ``url`` is the browser list behind
+    the number, filtered so that its count equals ``value`` (empty for a rate or a sum, which
+    link to the list they are computed from); ``cumulative`` figures count up to the period's
+    end (people in a registry) rather than within it; ``now`` figures read today's state
+    whatever the period (overdue appeals), so they have no change against last year."""
 
     key: str
     label: Any
     value: int | float | None
     unit: Any = ""
     url: str = ""
+    cumulative: bool = False
+    now: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -155,6 +163,93 @@ def register_figures(source: FigureSource) -> FigureSource:
 
 def figures_for(user) -> list[Figure]:
     return [figure for source in _figure_sources for figure in source(user)]
+
+
+# --- Sections of figures for a period and a scope (the cockpit, the yearly report) -----------
+
+# ``source(user, period, county)``: the section's figures for ``period`` (a
+# ``portal.periods.Period``) in ``county`` (a county ``Region``; ``None``: the whole city), as
+# far as ``user`` may see them; ``[]`` when the user sees none of that line of work.
+SectionSource = Callable[[Any, Any, Any], list[Figure]]
+# ``history(user, periods, county)``: the same for several periods at once, one list per period
+# in the order given, in a fixed number of queries (how the cockpit gets last year and a trend).
+SectionHistory = Callable[[Any, list, Any], list[list[Figure]]]
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    """One line of work's figures: ``app`` (its app label), a ``label``, a place (``order``),
+    and the ``definitions`` of its figures (``{key: text}``, for a report's definitions sheet).
+    It has a ``source``, a ``history`` or both; either is derived from the other."""
+
+    app: str
+    label: Any
+    order: int = 100
+    source: SectionSource | None = None
+    history: SectionHistory | None = None
+    definitions: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def figures(self, user, period, county) -> list[Figure]:
+        if self.source is not None:
+            return list(self.source(user, period, county))
+        return self.history(user, [period], county)[0]
+
+    def figures_over(self, user, periods: list, county) -> list[list[Figure]]:
+        if self.history is not None:
+            return self.history(user, list(periods), county)
+        return [list(self.source(user, period, county)) for period in periods]
+
+
+_sections: dict[str, FigureSection] = {}
+
+
+def register_section(
+    app: str,
+    label: Any,
+    *,
+    source: SectionSource | None = None,
+    history: SectionHistory | None = None,
+    order: int = 100,
+    definitions: dict[str, Any] | None = None,
+) -> FigureSection:
+    """Declare ``app``'s section of figures (see :class:`FigureSection`); registering it again
+    replaces it (a reload), two apps under one name is a mistake the keys would show."""
+    if source is None and history is None:
+        raise ImproperlyConfigured(f"Section {app!r} needs a source or a history.")
+    section = FigureSection(
+        app=app,
+        label=label,
+        order=order,
+        source=source,
+        history=history,
+        definitions=dict(definitions or {}),
+    )
+    _sections[app] = section
+    return section
+
+
+def sections() -> list[FigureSection]:
+    """Every registered section, in order (equal orders: registration order)."""
+    return sorted(_sections.values(), key=lambda section: section.order)
+
+
+def section_of(key: str) -> FigureSection | None:
+    """The section that defines figure ``key``."""
+    return next((s for s in _sections.values() if key in s.definitions), None)
+
+
+def figure(user, key: str, period, county=None) -> Figure | None:
+    """One figure by its key for a period and a scope (a report's placeholder); ``None`` for
+    a key no section defines or a figure ``user`` may not see."""
+    section = section_of(key)
+    if section is None:
+        return None
+    return next((f for f in section.figures(user, period, county) if f.key == key), None)
+
+
+def figure_definitions() -> dict[str, Any]:
+    """Every figure's key with the text that defines it, section by section."""
+    return {key: text for section in sections() for key, text in section.definitions.items()}
 
 
 # --- Notification kinds -----------------------------------------------------------------------

@@ -65,3 +65,24 @@ def _reference_url(pk: int) -> str:
 registry.register_reference(
     "xiangxian.person", label=_("Xiangxian"), labels=_reference_labels, url=_reference_url
 )
+
+
+def _cockpit_history(user, periods, county):
+    from xiangxian.selectors.cockpit import cockpit_history
+
+    return cockpit_history(user, periods, county)
+
+
+def _definitions():
+    from xiangxian.selectors.cockpit import DEFINITIONS
+
+    return DEFINITIONS
+
+
+registry.register_section(
+    "xiangxian",
+    _("New xiangxian"),
+    history=_cockpit_history,
+    order=20,
+    definitions=_definitions(),
+)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliances import selectors, services
+from alliances.cockpit import in_force
 from alliances.forms import (
     ActivityForm,
     AllianceForm,
@@ -25,17 +26,35 @@ from alliances.models import Alliance, Membership
 from alliances.views._common import PAGE_SIZE, as_pk, require_editor, require_reader
 from portal.exceptions import Conflict
 from portal.forms import copy_errors
+from portal.periods import list_county, list_window
+from portal.regions import within_q
 
 
 @login_required
 @require_GET
 def alliance_list(request: HttpRequest) -> HttpResponse:
     require_reader(request)
-    page = Paginator(selectors.alliances(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.alliances(request.user)
+    # Opened from a figure (the cockpit): the alliances in force on a day, in a county.
+    day = list_window({"from": request.GET.get("on", "")})[0]
+    county = list_county(request.GET)
+    window = None
+    if day or county:
+        members = Membership.objects.filter(in_force(day or timezone.localdate()))
+        if county is not None:
+            members = members.filter(within_q("region", [county.code]))
+        rows = rows.filter(pk__in=members.values("alliance_id"))
+        window = {"window": (None, day), "county": county}
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "alliances/list.html",
-        {"page": page, "can_edit": selectors.can_edit(request.user), "tab": "alliances"},
+        {
+            "page": page,
+            "can_edit": selectors.can_edit(request.user),
+            "tab": "alliances",
+            "figure_window": window,
+        },
     )
 
 

@@ -19,10 +19,12 @@ from enterprises.lifecycles import CELEBRATION
 from enterprises.models import Celebration, CelebrationStatus, Enterprise
 from enterprises.selectors import celebrations as selectors
 from enterprises.selectors.directory import enterprise_for
+from enterprises.selectors.stats import county_q
 from enterprises.services import celebrations as services
 from portal.exceptions import Conflict
 from portal.forms import copy_errors
 from portal.models import Role
+from portal.periods import list_county, list_window, window_q
 
 PAGE_SIZE = 25
 
@@ -47,6 +49,12 @@ def celebration_list(request: HttpRequest) -> HttpResponse:
     celebrations = selectors.celebrations_for(user)
     if status:
         celebrations = celebrations.filter(status=status)
+    # Opened from a figure (the cockpit): starting from … to …, in one county.
+    start, end = list_window(request.GET)
+    county = list_county(request.GET)
+    celebrations = celebrations.filter(window_q("starts_on", start, end))
+    if county is not None:
+        celebrations = celebrations.filter(county_q(county))
     page = Paginator(celebrations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -58,6 +66,9 @@ def celebration_list(request: HttpRequest) -> HttpResponse:
             "counts": selectors.status_counts(user),
             "can_request": can_request(user),
             "screens": selectors.active_screens(),
+            "filtered": bool(start or end or county),
+            "window": (start, end),
+            "county": county,
         },
     )
 

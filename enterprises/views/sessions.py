@@ -27,11 +27,13 @@ from enterprises.forms.sessions import (
 )
 from enterprises.lifecycles import SESSION
 from enterprises.models import DialogueSession, InvitationAnswer, SessionExpert
+from enterprises.models.sessions import HELD_STATUSES
 from enterprises.selectors import sessions as selectors
 from enterprises.services import sessions as services
 from portal.exceptions import Conflict
 from portal.forms import copy_errors
 from portal.models import Role
+from portal.periods import list_window, window_q
 
 SESSION_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.ENTREPRENEUR)
 STAFF_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ADMIN)
@@ -56,12 +58,23 @@ def session_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_role(*SESSION_ROLES):
         raise PermissionDenied
-    sessions = list(selectors.sessions_for(user))
-    for session in sessions:
-        session.closure_rate_display = percent(selectors.closure_rate(session))
+    sessions = selectors.sessions_for(user)
+    # Opened from a figure (the cockpit): the sessions held from … to ….
+    start, end = list_window(request.GET)
+    held_only = request.GET.get("held") == "1"
+    filtered = bool(start or end or held_only)
+    sessions = sessions.filter(window_q("held_on", start, end))
+    if held_only:
+        sessions = sessions.filter(status__in=HELD_STATUSES)
     figures = None
     if _is_staff(user):
-        figures = selectors.session_figures()
+        figures = selectors.session_figures(
+            DialogueSession.objects.filter(window_q("held_on", start, end))
+        )
+    sessions = list(sessions)
+    for session in sessions:
+        session.closure_rate_display = percent(selectors.closure_rate(session))
+    if figures is not None:
         figures["closure_rate_display"] = percent(figures["closure_rate"])
     return render(
         request,
@@ -72,6 +85,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "is_staff_view": _is_staff(user),
             "can_plan": SESSION.allowed(user, "edit"),
             "pending": selectors.pending_invitations_for(user),
+            "filtered": filtered,
+            "window": (start, end),
         },
     )
 

@@ -28,6 +28,8 @@ from portal.exceptions import Conflict
 from portal.files import file_response
 from portal.forms import copy_errors
 from portal.paginator import KeysFirstPaginator
+from portal.periods import list_county, list_window, window_q
+from portal.regions import within_q
 from portal.services import audit_personal_view
 
 
@@ -37,9 +39,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     require_archive(request)
     form = FilterForm(request.GET or None)
     filters = form.filters()
-    page = KeysFirstPaginator(selectors.people_for(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    people = selectors.people_for(request.user, filters)
+    # Opened from a figure (the cockpit): entered up to a day, native to a county.
+    start, end = list_window(request.GET)
+    county = list_county(request.GET)
+    people = people.filter(window_q("created_at__date", start, end))
+    if county is not None:
+        people = people.filter(within_q("native_place", [county.code]))
+    window = {"window": (start, end), "county": county} if (start or end or county) else None
+    page = KeysFirstPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "nonparty/list.html",
@@ -47,6 +55,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filters": filters,
+            "figure_window": window,
             "can_edit": selectors.can_edit(request.user),
         },
     )

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from portal import registry
 from portal.api import views
+from portal.views.cockpit import CockpitView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("departments", views.DepartmentViewSet, basename="department")
@@ -14,6 +15,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("cockpit/", CockpitView.as_view(), name="cockpit"),
 ]
 for module in registry.api_modules():
     for prefix, viewset, basename in getattr(module, "routes", ()):

@@ -45,6 +45,7 @@ pytestmark = pytest.mark.django_db
 ALL = frozenset(PEOPLE)
 DIRECTORY = STAFF | DEPARTMENT
 STATS = STAFF | {"head"}
+COCKPIT = STAFF | {"county"}
 INBOX = TRIAGE | DEPARTMENT
 # An entrepreneur with a verified enterprise may ask for a light-up day; ``pending`` has none.
 CELEBRATION_REQUESTERS = TRIAGE | {"entrepreneur"}
@@ -330,6 +331,8 @@ PAGES: dict[str, Route] = {
     "appeals:inbox": Route(get=INBOX),
     "appeals:export": Route(get=SIGNED_IN),
     "appeals:stats": Route(get=STATS),
+    # The cockpit: the office for the city, county staff for their county; others 403.
+    "cockpit": Route(get=COCKPIT),
     "appeals:stats-export": Route(get=STATS),
     "appeals:stats-report": Route(get=STATS),
     "appeals:extensions": Route(get=TRIAGE | {"head"}),
@@ -367,6 +370,7 @@ API: dict[str, Route] = {
     "api:register": api(post=ALL, public=True, ok={"POST": {400}}),
     "api:me": api(get=SIGNED_IN),
     "api:stats-appeals": api(get=STATS, query={"group_by": "department"}),
+    "api:cockpit": api(get=COCKPIT),
     "api:department-list": api(get=SIGNED_IN),
     "api:department-detail": api(get=SIGNED_IN, kind="department"),
     "api:notification-list": api(get=SIGNED_IN),

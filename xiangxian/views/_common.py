@@ -31,3 +31,19 @@ def as_pk(value) -> int:
     except (TypeError, ValueError):
         return 0
     return pk if 0 < pk < 2**63 else 0
+
+
+def figure_window(request, rows, *, day: str, region: str):
+    """``rows`` cut as a figure of the cockpit cuts them: ``from``/``to`` on the date ``day``,
+    ``county`` (a county's code) on the region ``region`` (at it or below). Returns the rows
+    and the context of ``portal/_figure_window.html`` (``None`` when nothing is cut)."""
+    from portal.periods import list_county, list_window, window_q
+    from portal.regions import within_q
+
+    start, end = list_window(request.GET)
+    county = list_county(request.GET)
+    rows = rows.filter(window_q(day, start, end))
+    if county is not None:
+        rows = rows.filter(within_q(region, [county.code]))
+    shown = {"window": (start, end), "county": county} if (start or end or county) else None
+    return rows, shown

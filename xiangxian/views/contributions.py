@@ -14,7 +14,7 @@ from portal.forms import copy_errors
 from portal.paginator import KeysFirstPaginator
 from xiangxian import selectors, services
 from xiangxian.forms import AttachmentForm, ContributionFilterForm, ContributionForm
-from xiangxian.views._common import PAGE_SIZE, require_editor, require_registry
+from xiangxian.views._common import PAGE_SIZE, figure_window, require_editor, require_registry
 
 
 @login_required
@@ -23,15 +23,20 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
     require_registry(request)
     form = ContributionFilterForm(request.GET or None)
     kind, year = form.criteria()
-    page = KeysFirstPaginator(
-        selectors.contributions(request.user, kind=kind, year=year), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    rows, window = figure_window(
+        request,
+        selectors.contributions(request.user, kind=kind, year=year),
+        day="made_on",
+        region="xiangxian__hometown",
+    )
+    page = KeysFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "xiangxian/contributions/list.html",
         {
             "form": form,
             "page": page,
+            "figure_window": window,
             "tab": "contributions",
         },
     )

@@ -24,7 +24,7 @@ from xiangxian.exports import KIND as EXPORT_KIND
 from xiangxian.forms import SavedSearchForm, ScreeningForm, XiangxianForm
 from xiangxian.models import SavedSearch, XiangxianMerge
 from xiangxian.services.searches import PARAMS
-from xiangxian.views._common import PAGE_SIZE
+from xiangxian.views._common import PAGE_SIZE, figure_window
 from xiangxian.views._common import as_pk as _as_pk
 from xiangxian.views._common import require_editor as _require_editor
 from xiangxian.views._common import require_registry as _require_registry
@@ -43,9 +43,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     _require_registry(request)
     form = ScreeningForm(request.GET or None)
     screening = form.screening()
-    page = KeysFirstPaginator(selectors.screen(request.user, screening), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    people, window = figure_window(
+        request,
+        selectors.screen(request.user, screening),
+        day="created_at__date",
+        region="hometown",
     )
+    page = KeysFirstPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_tag_lists(page.object_list)
     return render(
         request,
@@ -53,6 +57,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "figure_window": window,
             "screening": screening,
             "query": _screening_query(request),
             "saved": selectors.saved_searches(request.user),

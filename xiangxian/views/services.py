@@ -4,6 +4,7 @@ records behind them, recording a service from a person's page, correcting and de
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from portal.forms import copy_errors
 from portal.paginator import KeysFirstPaginator
 from xiangxian import selectors, services
 from xiangxian.forms import ServiceFilterForm, ServiceRecordForm
-from xiangxian.views._common import PAGE_SIZE, require_editor, require_registry
+from xiangxian.views._common import PAGE_SIZE, figure_window, require_editor, require_registry
 
 
 @login_required
@@ -23,9 +24,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
     require_registry(request)
     form = ServiceFilterForm(request.GET or None)
     kind, year = form.criteria()
-    page = KeysFirstPaginator(
-        selectors.service_records(request.user, kind=kind, year=year), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    records, window = figure_window(
+        request,
+        selectors.service_records(request.user, kind=kind, year=year),
+        day="served_on",
+        region="xiangxian__hometown",
+    )
+    page = KeysFirstPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     figures = selectors.service_figures(request.user, year=year)
     return render(
         request,
@@ -33,6 +38,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "figure_window": window,
+            "window_value": records.order_by().aggregate(v=Sum("value_yuan"))["v"]
+            if window
+            else None,
             "year": year,
             "figures": figures,
             "total_count": sum(f["count"] for f in figures),

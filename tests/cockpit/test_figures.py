@@ -24,8 +24,9 @@ NOT_A_LENGTH = {
 }
 COUNT_MARKS = (
     r'data-testid="list-count">(\d+)<',
-    r'data-testid="result-count">(\d+)',
-    r'data-testid="person-count">(\d+)',
+    # "共12件诉求" in Chinese, "12 appeals" in English: the first number in the element.
+    r'data-testid="result-count">[^<\d]*(\d+)',
+    r'data-testid="person-count">[^<\d]*(\d+)',
 )
 
 

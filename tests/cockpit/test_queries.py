@@ -19,7 +19,13 @@ def queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured.captured_queries)
+    # The appeal figures turn PostgreSQL's JIT off around their roll-up reads (SET/RESET jit):
+    # settings of the session, not reads of rows.
+    return sum(
+        1
+        for query in captured.captured_queries
+        if not query["sql"].lstrip().upper().startswith(("SET ", "RESET "))
+    )
 
 
 def test_query_count_stays_flat(client, leader):

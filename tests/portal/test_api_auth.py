@@ -180,8 +180,9 @@ def test_me_for_the_admin(client, admin_user):
 
 
 def test_me_role_values_are_the_contract_ones():
-    # CONTRACT.md's roles, and those apps added (it allows more): the liaison cadre (无党派人士).
-    assert set(Role.values) - {"liaison"} == {
+    # CONTRACT.md's roles, and those apps added (it allows more): the liaison cadre (无党派人士)
+    # and the grassroots unit lead (基层统战).
+    assert set(Role.values) - {"liaison", "unit_lead"} == {
         "entrepreneur",
         "dispatcher",
         "handler",

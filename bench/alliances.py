@@ -190,7 +190,7 @@ def measure(client: Client, url: str, calls: int) -> tuple[float, float, int]:
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.9) - 1], len(queries)
+    return statistics.median(times), times[max(int(len(times) * 0.9) - 1, 0)], len(queries)
 
 
 def figures(args) -> bool:

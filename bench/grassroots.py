@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import logging
 import os
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -37,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.alliances import measure  # noqa: E402 (one timing helper for the benches)
 from grassroots.models import (  # noqa: E402
     Domain,
     IndexScheme,
@@ -152,26 +152,6 @@ def seed(args) -> None:
         f"{time.perf_counter() - started:.1f} s ({UnitScore.objects.count()} scores, "
         f"{UnitTotal.objects.count()} totals)"
     )
-
-
-def measure(client: Client, url: str, calls: int) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    times = []
-    for _i in range(calls):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.9) - 1, 0)], len(queries)
 
 
 def ranking(args) -> bool:
